@@ -1,0 +1,45 @@
+package dev.verimail.outbox;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+import dev.verimail.events.Event;
+
+/**
+ * Appends events to the outbox inside the caller's transaction. It refuses to run without one: an event written
+ * outside the business transaction would be a dual write.
+ */
+public class OutboxWriter {
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+    private final Runnable onCommit;
+
+    OutboxWriter(JdbcTemplate jdbc, Clock clock, Runnable onCommit) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.onCommit = onCommit;
+    }
+
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void append(String topic, Event event) {
+        jdbc.update("""
+                INSERT INTO outbox_event (event_id, topic, message_key, event_type, occurred_at, payload, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                event.eventId().toString(), topic, event.key(), event.cloudEventType(),
+                Timestamp.from(event.occurredAt()), EventJson.write(event), Timestamp.from(Instant.now(clock)));
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                onCommit.run();
+            }
+        });
+    }
+}

@@ -1,0 +1,112 @@
+package dev.verimail.registration.user;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.verimail.events.registration.UserRegistered;
+import dev.verimail.events.verification.EmailVerified;
+import dev.verimail.outbox.OutboxWriter;
+import dev.verimail.registration.config.RegistrationProperties;
+
+/**
+ * Sign-up and the user's life cycle. Each change and the event that announces it are written in one transaction:
+ * either both are stored or neither is.
+ */
+@Service
+public class Registrations {
+
+    private static final Logger log = LoggerFactory.getLogger(Registrations.class);
+
+    private final UserRepository users;
+    private final OutboxWriter outbox;
+    private final RegistrationProperties properties;
+    private final Clock clock;
+    private final TransactionTemplate tx;
+
+    Registrations(UserRepository users, OutboxWriter outbox, RegistrationProperties properties, Clock clock,
+            PlatformTransactionManager transactions) {
+        this.users = users;
+        this.outbox = outbox;
+        this.properties = properties;
+        this.clock = clock;
+        this.tx = new TransactionTemplate(transactions);
+    }
+
+    /**
+     * Stores a PENDING user and its {@code UserRegistered} event with a fresh challenge.
+     *
+     * @throws EmailTakenException if the address is taken, also when another request takes it concurrently
+     */
+    public User register(Signup signup) {
+        User user;
+        try {
+            user = tx.execute(status -> insert(signup));
+        }
+        catch (DataIntegrityViolationException e) {
+            if (isDuplicateEmail(e)) {
+                throw new EmailTakenException();
+            }
+            throw e;
+        }
+        log.info("Registered user {} (pending verification)", user.getId());
+        return user;
+    }
+
+    private User insert(Signup signup) {
+        if (users.existsByEmailKey(signup.emailKey())) {
+            throw new EmailTakenException();
+        }
+        Instant now = now();
+        User user = users.saveAndFlush(User.pending(signup, now));
+        outbox.append(properties.topics().registrationEvents(), new UserRegistered(UUID.randomUUID(), now,
+                user.getId(), user.getName(), user.getEmail(), Secrets.token(), Secrets.authcode(),
+                now.plus(properties.verificationTtl())));
+        return user;
+    }
+
+    @Transactional(readOnly = true)
+    public User find(long id) {
+        return users.findById(id).orElseThrow(() -> new UnknownUserException(id));
+    }
+
+    /**
+     * Applies {@code EmailVerified}. Idempotent: a replay or a second event for a verified user changes nothing.
+     *
+     * @return whether this call changed the user
+     */
+    @Transactional
+    public boolean markVerified(EmailVerified event) {
+        int changed = users.markVerified(event.userId(), event.verifiedAt().truncatedTo(ChronoUnit.MICROS));
+        if (changed == 1) {
+            log.info("User {} verified their email (event {})", event.userId(), event.eventId());
+            return true;
+        }
+        if (users.existsById(event.userId())) {
+            log.debug("User {} already verified; event {} changes nothing", event.userId(), event.eventId());
+        }
+        else {
+            log.warn("EmailVerified {} names user {}, who is not registered here; ignored", event.eventId(),
+                    event.userId());
+        }
+        return false;
+    }
+
+    private Instant now() {
+        return Instant.now(clock).truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    static boolean isDuplicateEmail(DataIntegrityViolationException e) {
+        String message = String.valueOf(e.getMostSpecificCause().getMessage());
+        return message.contains("uk_users_email_key");
+    }
+}

@@ -1,0 +1,22 @@
+package dev.verimail.registration.user;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
+
+interface UserRepository extends JpaRepository<User, Long> {
+
+    boolean existsByEmailKey(String emailKey);
+
+    Optional<User> findByEmailKey(String emailKey);
+
+    /** Moves a PENDING user to VERIFIED; a VERIFIED one is left as it is, so replays change nothing. */
+    @Modifying
+    @Query("update User u set u.status = dev.verimail.registration.user.UserStatus.VERIFIED, u.verifiedAt = :verifiedAt "
+            + "where u.id = :id and u.status = dev.verimail.registration.user.UserStatus.PENDING")
+    int markVerified(@Param("id") long id, @Param("verifiedAt") Instant verifiedAt);
+}

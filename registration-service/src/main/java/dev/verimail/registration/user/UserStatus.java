@@ -1,0 +1,5 @@
+package dev.verimail.registration.user;
+
+public enum UserStatus {
+    PENDING, VERIFIED
+}

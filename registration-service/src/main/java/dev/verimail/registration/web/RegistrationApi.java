@@ -1,0 +1,54 @@
+package dev.verimail.registration.web;
+
+import java.net.URI;
+import java.time.Instant;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.verimail.registration.user.Registrations;
+import dev.verimail.registration.user.Signup;
+import dev.verimail.registration.user.User;
+
+@RestController
+@RequestMapping(path = "/api/registrations", produces = MediaType.APPLICATION_JSON_VALUE)
+class RegistrationApi {
+
+    private final Registrations registrations;
+
+    RegistrationApi(Registrations registrations) {
+        this.registrations = registrations;
+    }
+
+    /** 202: the user is stored and the verification email is on its way, asynchronously. */
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<RegistrationView> register(@RequestBody RegistrationRequest request) {
+        User user = registrations.register(Signup.of(request.name(), request.email()));
+        return ResponseEntity.accepted()
+                .location(URI.create("/api/registrations/" + user.getId()))
+                .body(RegistrationView.of(user));
+    }
+
+    @GetMapping("/{id}")
+    RegistrationView get(@PathVariable long id) {
+        return RegistrationView.of(registrations.find(id));
+    }
+
+    record RegistrationRequest(String name, String email) {
+    }
+
+    record RegistrationView(long id, String name, String email, String status, Instant registeredAt,
+            Instant verifiedAt) {
+
+        static RegistrationView of(User user) {
+            return new RegistrationView(user.getId(), user.getName(), user.getEmail(), user.getStatus().name(),
+                    user.getRegisteredAt(), user.getVerifiedAt());
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.verimail.registration.web;
+
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+import dev.verimail.registration.user.EmailTakenException;
+import dev.verimail.registration.user.InvalidSignupException;
+import dev.verimail.registration.user.Registrations;
+import dev.verimail.registration.user.Signup;
+import dev.verimail.registration.user.User;
+
+/**
+ * The sign-up form. Errors re-render the form with the messages and what the person typed; success redirects
+ * (POST-redirect-GET) to the "check your email" page.
+ */
+@Controller
+class SignupPages {
+
+    private static final Logger log = LoggerFactory.getLogger(SignupPages.class);
+
+    private final Registrations registrations;
+
+    SignupPages(Registrations registrations) {
+        this.registrations = registrations;
+    }
+
+    @GetMapping("/")
+    String home() {
+        return "redirect:/register";
+    }
+
+    @GetMapping("/register")
+    String form(Model model) {
+        model.addAttribute("name", "");
+        model.addAttribute("email", "");
+        model.addAttribute("errors", Map.of());
+        return "register";
+    }
+
+    @PostMapping("/register")
+    String submit(@RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "") String email,
+            Model model, RedirectAttributes redirect, HttpServletResponse response) {
+        model.addAttribute("name", name);
+        model.addAttribute("email", email);
+        try {
+            User user = registrations.register(Signup.of(name, email));
+            redirect.addFlashAttribute("name", user.getName());
+            redirect.addFlashAttribute("email", user.getEmail());
+            return "redirect:/register/check-email";
+        }
+        catch (InvalidSignupException e) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            model.addAttribute("errors", e.fieldErrors());
+        }
+        catch (EmailTakenException e) {
+            response.setStatus(HttpStatus.CONFLICT.value());
+            model.addAttribute("errors", Map.of("email",
+                    "This email address is already registered. Check your inbox for the verification link."));
+        }
+        return "register";
+    }
+
+    @GetMapping("/register/check-email")
+    String checkEmail(Model model) {
+        if (!model.containsAttribute("email")) {
+            log.debug("check-email page opened without a fresh sign-up");
+        }
+        return "check-email";
+    }
+}

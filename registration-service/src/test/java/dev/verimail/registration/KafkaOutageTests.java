@@ -1,0 +1,77 @@
+package dev.verimail.registration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.verimail.events.CloudEventHeaders;
+import dev.verimail.events.Topics;
+import dev.verimail.testbed.ServiceTest;
+import dev.verimail.testbed.TestHttp;
+import dev.verimail.testbed.KafkaBrokerProcess;
+import dev.verimail.testbed.TopicReader;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The broker is not there when people sign up: sign-ups are still accepted at once, and every event is published
+ * once the broker appears.
+ */
+@ServiceTest(properties = {
+        "spring.kafka.bootstrap-servers=localhost:${verimail.test.outage-port}",
+        "spring.kafka.admin.operation-timeout=2s" })
+class KafkaOutageTests {
+
+    static {
+        System.setProperty("verimail.test.outage-port", Integer.toString(KafkaBrokerProcess.freePort()));
+    }
+
+    @TempDir
+    Path tempDir;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate db;
+
+    @Test
+    void signupsAreAcceptedWhileKafkaIsDownAndPublishedWhenItIsBack() {
+        TestHttp http = TestHttp.localhost(port);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            long started = System.nanoTime();
+            HttpResponse<String> response = http.postJson("/api/registrations",
+                    "{\"name\":\"Offline " + i + "\",\"email\":\"offline" + i + "@example.com\"}");
+            assertThat(response.statusCode()).isEqualTo(202);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no broker call on the request path")
+                    .isLessThan(Duration.ofSeconds(3));
+            ids.add(Long.toString(JsonMapper.builder().build().readTree(response.body()).get("id").asLong()));
+        }
+        assertThat(db.queryForObject("SELECT COUNT(*) FROM outbox_event", Integer.class)).isEqualTo(5);
+
+        int kafkaPort = Integer.parseInt(System.getProperty("verimail.test.outage-port"));
+        try (KafkaBrokerProcess broker = KafkaBrokerProcess.on(kafkaPort, tempDir).start();
+                TopicReader reader = TopicReader.fromBeginning(broker.bootstrapServers(), Topics.REGISTRATION_EVENTS)) {
+            List<ConsumerRecord<String, String>> records = reader.await(r -> ids.contains(r.key()), 5, Duration.ofSeconds(60));
+            Set<String> eventIds = new HashSet<>();
+            records.forEach(r -> eventIds.add(TopicReader.header(r, CloudEventHeaders.ID)));
+            assertThat(records).extracting(ConsumerRecord::key).containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(eventIds).hasSize(5);
+            assertThat(db.queryForObject("SELECT COUNT(*) FROM outbox_event", Integer.class)).isZero();
+        }
+    }
+
+}
