@@ -11,4 +11,4 @@ CREATE TABLE users (
     last_challenge_at  DATETIME(6)   NOT NULL,
     PRIMARY KEY (id),
     CONSTRAINT uk_users_email_key UNIQUE (email_key)
-) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+);

@@ -11,12 +11,14 @@ import org.springframework.util.unit.DataSize;
  * {@code REGISTRATION_VERIFICATION_TTL=PT2H}).
  *
  * @param verificationTtl how long a verification link works
+ * @param resendCooldown  at most one new link per address in this period
  * @param maxRequestBody  larger request bodies are refused with 413
  * @param topics          Kafka topics
  */
 @ConfigurationProperties("registration")
 public record RegistrationProperties(
         @DefaultValue("PT24H") Duration verificationTtl,
+        @DefaultValue("PT60S") Duration resendCooldown,
         @DefaultValue("16KB") DataSize maxRequestBody,
         @DefaultValue Topics topics) {
 

@@ -1,19 +1,25 @@
 package dev.verimail.registration.user;
 
+import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.verimail.events.registration.UserRegistered;
+import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.events.verification.EmailVerified;
 import dev.verimail.outbox.OutboxWriter;
 import dev.verimail.registration.config.RegistrationProperties;
@@ -32,10 +38,12 @@ public class Registrations {
     private final RegistrationProperties properties;
     private final Clock clock;
     private final TransactionTemplate tx;
+    private final JdbcTemplate jdbc;
 
     Registrations(UserRepository users, OutboxWriter outbox, RegistrationProperties properties, Clock clock,
-            PlatformTransactionManager transactions) {
+            PlatformTransactionManager transactions, JdbcTemplate jdbc) {
         this.users = users;
+        this.jdbc = jdbc;
         this.outbox = outbox;
         this.properties = properties;
         this.clock = clock;
@@ -72,6 +80,53 @@ public class Registrations {
                 user.getId(), user.getName(), user.getEmail(), Secrets.token(), Secrets.authcode(),
                 now.plus(properties.verificationTtl())));
         return user;
+    }
+
+    /**
+     * Issues a new challenge to a PENDING user, replacing every earlier one, and announces it with
+     * {@code VerificationReissued}. For an unknown or already verified address it does nothing, and it answers the
+     * same way, so callers cannot tell which addresses are registered. At most one request per address per
+     * {@code registration.resend-cooldown}, whether the address exists or not.
+     *
+     * @throws ResendThrottledException within the cooldown
+     * @throws InvalidSignupException   if {@code rawEmail} is not an email address
+     */
+    public void resend(String rawEmail) {
+        String problem = Signup.emailProblem(rawEmail == null ? "" : rawEmail.strip());
+        if (problem != null) {
+            throw new InvalidSignupException(java.util.Map.of("email", problem));
+        }
+        String key = Signup.emailKey(rawEmail);
+        try {
+            tx.executeWithoutResult(status -> reissue(key));
+        }
+        catch (DataIntegrityViolationException | PessimisticLockingFailureException e) {
+            // a concurrent request for the same address got there first
+            throw new ResendThrottledException(properties.resendCooldown());
+        }
+    }
+
+    private void reissue(String emailKey) {
+        Instant now = now();
+        List<Timestamp> last = jdbc.queryForList(
+                "SELECT last_requested_at FROM resend_throttle WHERE email_key = ? FOR UPDATE", Timestamp.class, emailKey);
+        if (last.isEmpty()) {
+            jdbc.update("INSERT INTO resend_throttle (email_key, last_requested_at) VALUES (?, ?)", emailKey, Timestamp.from(now));
+        }
+        else {
+            Instant allowedAt = last.get(0).toInstant().plus(properties.resendCooldown());
+            if (now.isBefore(allowedAt)) {
+                throw new ResendThrottledException(Duration.between(now, allowedAt));
+            }
+            jdbc.update("UPDATE resend_throttle SET last_requested_at = ? WHERE email_key = ?", Timestamp.from(now), emailKey);
+        }
+        users.findByEmailKeyForUpdate(emailKey).filter(u -> u.getStatus() == UserStatus.PENDING).ifPresentOrElse(user -> {
+            user.challengeIssued(now);
+            outbox.append(properties.topics().registrationEvents(), new VerificationReissued(UUID.randomUUID(), now,
+                    user.getId(), user.getName(), user.getEmail(), Secrets.token(), Secrets.authcode(),
+                    now.plus(properties.verificationTtl())));
+            log.info("Reissued the verification challenge of user {}", user.getId());
+        }, () -> log.debug("Resend requested for an address with no pending user; nothing sent"));
     }
 
     @Transactional(readOnly = true)

@@ -3,7 +3,10 @@ package dev.verimail.registration.user;
 import java.time.Instant;
 import java.util.Optional;
 
+import jakarta.persistence.LockModeType;
+
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
@@ -13,6 +16,10 @@ interface UserRepository extends JpaRepository<User, Long> {
     boolean existsByEmailKey(String emailKey);
 
     Optional<User> findByEmailKey(String emailKey);
+
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
+    @Query("select u from User u where u.emailKey = :emailKey")
+    Optional<User> findByEmailKeyForUpdate(@Param("emailKey") String emailKey);
 
     /** Moves a PENDING user to VERIFIED; a VERIFIED one is left as it is, so replays change nothing. */
     @Modifying

@@ -21,6 +21,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 import dev.verimail.registration.user.EmailTakenException;
 import dev.verimail.registration.user.InvalidSignupException;
+import dev.verimail.registration.user.ResendThrottledException;
 import dev.verimail.registration.user.UnknownUserException;
 
 /**
@@ -45,6 +46,14 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> taken(EmailTakenException e) {
         return ResponseEntity.status(HttpStatus.CONFLICT).body(Problems.of(HttpStatus.CONFLICT, "email-taken",
                 "Email already registered", "This email address is already registered."));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> throttled(ResendThrottledException e) {
+        long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
+                .body(Problems.of(HttpStatus.TOO_MANY_REQUESTS, "too-many-requests", "Too many requests",
+                        "A new link was requested for this address moments ago. Try again in " + seconds + " seconds."));
     }
 
     @ExceptionHandler

@@ -35,12 +35,25 @@ class RegistrationApi {
                 .body(RegistrationView.of(user));
     }
 
+    /**
+     * Always 202 (or 429 within the cooldown), whether or not the address is registered and pending: the answer
+     * never tells who has an account.
+     */
+    @PostMapping(path = "/resend", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Void> resend(@RequestBody ResendRequest request) {
+        registrations.resend(request.email());
+        return ResponseEntity.accepted().build();
+    }
+
     @GetMapping("/{id}")
     RegistrationView get(@PathVariable long id) {
         return RegistrationView.of(registrations.find(id));
     }
 
     record RegistrationRequest(String name, String email) {
+    }
+
+    record ResendRequest(String email) {
     }
 
     record RegistrationView(long id, String name, String email, String status, Instant registeredAt,

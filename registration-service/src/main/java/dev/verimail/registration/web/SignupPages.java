@@ -17,6 +17,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import dev.verimail.registration.user.EmailTakenException;
 import dev.verimail.registration.user.InvalidSignupException;
 import dev.verimail.registration.user.Registrations;
+import dev.verimail.registration.user.ResendThrottledException;
 import dev.verimail.registration.user.Signup;
 import dev.verimail.registration.user.User;
 
@@ -69,6 +70,35 @@ class SignupPages {
                     "This email address is already registered. Check your inbox for the verification link."));
         }
         return "register";
+    }
+
+    @GetMapping("/register/resend")
+    String resendForm(@RequestParam(defaultValue = "") String email, Model model) {
+        model.addAttribute("email", email);
+        model.addAttribute("errors", Map.of());
+        return "resend";
+    }
+
+    /** The expired-link page of verification-service posts here. Answers alike for every address. */
+    @PostMapping("/register/resend")
+    String resend(@RequestParam(defaultValue = "") String email, Model model, HttpServletResponse response) {
+        model.addAttribute("email", email.strip());
+        try {
+            registrations.resend(email);
+            model.addAttribute("sent", true);
+        }
+        catch (InvalidSignupException e) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            model.addAttribute("errors", e.fieldErrors());
+            return "resend";
+        }
+        catch (ResendThrottledException e) {
+            response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+            response.setHeader("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
+            model.addAttribute("throttledSeconds", Math.max(1, e.retryAfter().toSeconds()));
+        }
+        model.addAttribute("errors", Map.of());
+        return "resend";
     }
 
     @GetMapping("/register/check-email")
