@@ -2,7 +2,6 @@ package dev.verimail.testbed;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,16 +10,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.Uuid;
+import dev.verimail.localkafka.LocalKafka;
 
 /**
- * A real Kafka broker (KRaft, combined broker and controller, one node) in a child JVM, from the Kafka jars on this
- * JVM's classpath. Unlike the in-process test broker it listens on a port chosen up front and can be stopped,
+ * A real Kafka broker ({@link LocalKafka}: KRaft, one node) in a child JVM, from the Kafka jars on this JVM's
+ * classpath. Unlike the in-process test broker it listens on a port chosen up front and can be stopped,
  * killed and started again on the same data, so tests can take Kafka away and bring it back.
  */
 public final class KafkaBrokerProcess implements AutoCloseable {
@@ -49,17 +47,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     public synchronized KafkaBrokerProcess start() {
         try {
             Files.createDirectories(dataDir);
-            Path config = dataDir.resolve("server.properties");
-            writeConfig(config);
-            if (!Files.exists(dataDir.resolve("log").resolve("meta.properties"))) {
-                Process format = java("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
-                        "-c", config.toString()).redirectOutput(dataDir.resolve("format.log").toFile())
-                        .redirectErrorStream(true).start();
-                if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
-                    throw new IllegalStateException("Formatting Kafka storage failed; see " + dataDir.resolve("format.log"));
-                }
-            }
-            process = java("kafka.Kafka", config.toString())
+            process = java(LocalKafka.class.getName(), "--port", Integer.toString(port),
+                    "--controller-port", Integer.toString(controllerPort), "--dir", dataDir.toString())
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("broker.log").toFile()))
                     .redirectErrorStream(true).start();
             Runtime.getRuntime().addShutdownHook(new Thread(this::kill, "kill-kafka-" + port));
@@ -110,37 +99,11 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         stop();
     }
 
-    private void writeConfig(Path config) throws IOException {
-        Properties p = new Properties();
-        p.setProperty("process.roles", "broker,controller");
-        p.setProperty("node.id", "1");
-        p.setProperty("controller.quorum.voters", "1@localhost:" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://localhost:" + port);
-        p.setProperty("controller.listener.names", "CONTROLLER");
-        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
-        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.setProperty("log.dirs", dataDir.resolve("log").toString());
-        p.setProperty("num.partitions", "6");
-        p.setProperty("auto.create.topics.enable", "true");
-        p.setProperty("offsets.topic.replication.factor", "1");
-        p.setProperty("offsets.topic.num.partitions", "6");
-        p.setProperty("transaction.state.log.replication.factor", "1");
-        p.setProperty("transaction.state.log.min.isr", "1");
-        p.setProperty("share.coordinator.state.topic.replication.factor", "1");
-        p.setProperty("share.coordinator.state.topic.min.isr", "1");
-        p.setProperty("group.initial.rebalance.delay.ms", "0");
-        try (Writer out = Files.newBufferedWriter(config)) {
-            p.store(out, "verimail test broker");
-        }
-    }
-
     private ProcessBuilder java(String mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xms64m");
         command.add("-Xmx512m");
-        command.add("-Dlog4j2.level=WARN");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
