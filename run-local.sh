@@ -8,4 +8,4 @@ echo "[verimail] Building (skip with VERIMAIL_SKIP_BUILD=true)..."
 if [ "${VERIMAIL_SKIP_BUILD:-false}" != "true" ]; then
   ./mvnw -B -q -DskipTests -pl local-stack,registration-service,mailer-service,verification-service -am package
 fi
-exec java -Dverimail.home="$PWD" -jar local-stack/target/local-stack.jar
+exec java -Dverimail.home="$PWD" -jar local-stack/target/local-stack-exec.jar

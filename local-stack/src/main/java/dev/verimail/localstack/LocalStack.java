@@ -1,10 +1,6 @@
 package dev.verimail.localstack;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,14 +8,11 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import dev.verimail.localkafka.LocalKafka;
 
@@ -47,7 +40,7 @@ public final class LocalStack {
     private final Path home;
     private final Path data;
     private final Map<String, String> env;
-    private final List<Process> processes = new ArrayList<>();
+    private final List<ServiceProcess> processes = new ArrayList<>();
     private LocalKafka kafka;
 
     LocalStack(Path home, Map<String, String> env) {
@@ -77,7 +70,7 @@ public final class LocalStack {
     void start() throws IOException, InterruptedException {
         Files.createDirectories(data.resolve("logs"));
         for (Service service : SERVICES) {
-            Path jar = jarOf(service);
+            Path jar = ServiceProcess.jarOf(home, service.name());
             if (!Files.exists(jar)) {
                 throw new IllegalStateException(jar + " is missing; build first: ./mvnw -B -DskipTests package");
             }
@@ -91,9 +84,17 @@ public final class LocalStack {
                 : "built-in inbox (no SENDCLOUD_API_USER / SENDCLOUD_API_KEY set)";
         say("Database: " + describeDatabase() + "; mail: " + transport);
         for (Service service : SERVICES) {
-            processes.add(launch(service));
+            say("Starting " + service.name() + " on http://localhost:" + service.port());
+            processes.add(new ServiceProcess(service.name(), service.port(), ServiceProcess.jarOf(home, service.name()),
+                    data.resolve("logs").resolve(service.name() + ".log"),
+                    List.of(env.getOrDefault("VERIMAIL_SERVICE_JAVA_OPTS", "-Xms64m -Xmx384m -XX:+UseSerialGC").trim().split("\\s+")),
+                    serviceEnvironment(service)).start());
         }
-        awaitReady(Duration.ofSeconds(Long.parseLong(env.getOrDefault("VERIMAIL_START_TIMEOUT_SECONDS", "240"))));
+        Duration timeout = Duration.ofSeconds(Long.parseLong(env.getOrDefault("VERIMAIL_START_TIMEOUT_SECONDS", "240")));
+        for (ServiceProcess process : processes) {
+            process.awaitReady(timeout);
+            say(process.name() + " is ready");
+        }
         System.out.println("""
 
                 verimail is running. Open:
@@ -108,40 +109,13 @@ public final class LocalStack {
     }
 
     void stop() {
-        for (Process process : processes) {
-            process.destroy();
-        }
-        for (Process process : processes) {
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        processes.parallelStream().forEach(ServiceProcess::stop);
         processes.clear();
         if (kafka != null) {
             kafka.stop();
             kafka = null;
             say("Stopped.");
         }
-    }
-
-    private Process launch(Service service) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(env.getOrDefault("VERIMAIL_SERVICE_JAVA_OPTS", "-Xms64m -Xmx384m -XX:+UseSerialGC").trim().split("\\s+")));
-        command.add("-jar");
-        command.add(jarOf(service).toString());
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("logs").resolve(service.name() + ".log").toFile()));
-        Map<String, String> childEnv = builder.environment();
-        childEnv.putAll(serviceEnvironment(service));
-        say("Starting " + service.name() + " on http://localhost:" + service.port());
-        return builder.start();
     }
 
     Map<String, String> serviceEnvironment(Service service) {
@@ -188,53 +162,6 @@ public final class LocalStack {
         String base = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
         int slash = base.indexOf('/', base.indexOf("//") + 2);
         return (slash < 0 ? base : base.substring(0, slash)) + "/";
-    }
-
-    private void awaitReady(Duration timeout) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        Instant deadline = Instant.now().plus(timeout);
-        for (int i = 0; i < SERVICES.size(); i++) {
-            Service service = SERVICES.get(i);
-            Process process = processes.get(i);
-            while (!ready(http, service)) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException(service.name() + " exited with status " + process.exitValue()
-                            + ". Last lines of its log:\n" + tail(service, 30));
-                }
-                if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException(service.name() + " not ready after " + timeout
-                            + ". Last lines of its log:\n" + tail(service, 30));
-                }
-                Thread.sleep(500);
-            }
-            say(service.name() + " is ready");
-        }
-    }
-
-    private static boolean ready(HttpClient http, Service service) throws InterruptedException {
-        try {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + service.port() + "/actuator/health/readiness"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() == 200;
-        }
-        catch (IOException e) {
-            return false;
-        }
-    }
-
-    private String tail(Service service, int lines) {
-        try (Stream<String> all = Files.lines(data.resolve("logs").resolve(service.name() + ".log"))) {
-            List<String> list = all.toList();
-            return String.join("\n", list.subList(Math.max(0, list.size() - lines), list.size()));
-        }
-        catch (IOException | RuntimeException e) {
-            return "(no log)";
-        }
-    }
-
-    private Path jarOf(Service service) {
-        return home.resolve(service.name()).resolve("target").resolve(service.name() + "-0.1.0-SNAPSHOT.jar");
     }
 
     private static void say(String message) {

@@ -39,6 +39,10 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         return new KafkaBrokerProcess(dataDir, port, freePort());
     }
 
+    public long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
     public String bootstrapServers() {
         return "localhost:" + port;
     }

@@ -1,0 +1,138 @@
+package dev.verimail.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import dev.verimail.testbed.TestHttp;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A person in a real browser (headless Chromium): the sign-up form, the mailer's built-in inbox, the link, the
+ * confirm button, the success page. A screenshot of every page lands in {@code target/screenshots/}.
+ */
+class BrowserJourneyTests {
+
+    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("VERIMAIL_CHROMIUM", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("VERIMAIL_CHROMEDRIVER", "/usr/bin/chromedriver"));
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    static VerimailStack stack;
+    static WebDriver browser;
+
+    @BeforeAll
+    static void startSystemAndBrowser() throws IOException {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            throw new IllegalStateException("The browser test needs Chromium and ChromeDriver at " + CHROMIUM + " and "
+                    + CHROMEDRIVER + ". Install them with: apt-get install -y chromium chromium-driver "
+                    + "(or point VERIMAIL_CHROMIUM / VERIMAIL_CHROMEDRIVER at them).");
+        }
+        stack = VerimailStack.start("browser", Map.of());
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--window-size=1100,1000",
+                "--user-data-dir=" + Files.createTempDirectory("verimail-chromium"));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void aPersonSignsUpOpensTheInboxClicksTheLinkConfirmsAndIsVerified() throws IOException {
+        String email = "browser.person@example.com";
+
+        browser.get(stack.registration.baseUrl() + "/register");
+        screenshot("01-sign-up-form");
+        browser.findElement(By.id("name")).sendKeys("Ada <Browser> Lovelace");
+        browser.findElement(By.id("email")).sendKeys(email);
+        browser.findElement(By.cssSelector("form button[type=submit]")).click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.id("check-email")).isEmpty());
+        assertThat(browser.getPageSource()).contains(email).contains("Ada &lt;Browser&gt; Lovelace");
+        screenshot("02-check-your-email");
+
+        WebElement link = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            browser.get(stack.mailer.baseUrl() + "/inbox");
+            List<WebElement> links = browser.findElements(By.cssSelector("a[href*='/verify?token=']"));
+            return links.isEmpty() ? null : links.get(0);
+        }, found -> found != null);
+        assertThat(browser.getPageSource()).contains(email);
+        screenshot("03-inbox");
+
+        Set<String> windowsBefore = browser.getWindowHandles();
+        link.click();
+        switchToNewWindowIfAny(windowsBefore);
+        await().atMost(Duration.ofSeconds(20)).until(() -> browser.getCurrentUrl().contains("/verify"));
+        assertThat(browser.getPageSource()).containsIgnoringCase("confirm");
+        screenshot("04-confirm-page");
+        assertThat(status(email)).as("opening the link alone verifies nobody").isEqualTo("PENDING");
+
+        browser.findElement(By.cssSelector("form button[type=submit]")).click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> browser.getPageSource().toLowerCase().contains("verified"));
+        screenshot("05-verified");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(email), "VERIFIED"::equals);
+    }
+
+    private static String status(String email) {
+        TestHttp http = new TestHttp(stack.registration.baseUrl());
+        for (long id = 1; id <= 5; id++) {
+            var response = http.get("/api/registrations/" + id);
+            if (response.statusCode() == 200) {
+                var json = JsonMapper.builder().build().readTree(response.body());
+                if (email.equals(json.get("email").asString())) {
+                    return json.get("status").asString();
+                }
+            }
+        }
+        return "MISSING";
+    }
+
+    private static void switchToNewWindowIfAny(Set<String> before) {
+        for (String handle : browser.getWindowHandles()) {
+            if (!before.contains(handle)) {
+                browser.switchTo().window(handle);
+                return;
+            }
+        }
+    }
+
+    private static void screenshot(String name) throws IOException {
+        File file = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(file.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+}

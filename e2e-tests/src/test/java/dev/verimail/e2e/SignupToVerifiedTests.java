@@ -1,0 +1,147 @@
+package dev.verimail.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.verimail.events.CloudEventHeaders;
+import dev.verimail.events.Topics;
+import dev.verimail.events.verification.EmailVerified;
+import dev.verimail.events.verification.VerificationEvent;
+import dev.verimail.outbox.EventJson;
+import dev.verimail.testbed.EventSchemaAssert;
+import dev.verimail.testbed.SendCloudStandIn;
+import dev.verimail.testbed.TestHttp;
+import dev.verimail.testbed.TopicReader;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The whole story across the three services, through Kafka, with a real HTTP server standing in for SendCloud:
+ * sign-up, the SendCloud call with the link, the click, VERIFIED, and {@code EmailVerified} for a subscriber.
+ */
+class SignupToVerifiedTests {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    static SendCloudStandIn sendCloud;
+    static VerimailStack stack;
+    static TopicReader subscriber;
+
+    @BeforeAll
+    static void startSystem() {
+        sendCloud = SendCloudStandIn.start();
+        stack = VerimailStack.start("sendcloud", Map.of(
+                "SENDCLOUD_API_USER", "e2e-user",
+                "SENDCLOUD_API_KEY", "e2e-secret-key-123",
+                "SENDCLOUD_BASE_URL", sendCloud.baseUrl(),
+                "SENDCLOUD_TEMPLATE", "verimail_verify",
+                "SENDCLOUD_FROM", "no-reply@verimail.test",
+                "SENDCLOUD_FROM_NAME", "verimail"));
+        subscriber = TopicReader.fromBeginning(stack.kafka.bootstrapServers(), Topics.VERIFICATION_EVENTS);
+    }
+
+    @AfterAll
+    static void stopSystem() {
+        if (subscriber != null) {
+            subscriber.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+        if (sendCloud != null) {
+            sendCloud.close();
+        }
+    }
+
+    @Test
+    void signupLeadsToOneEmailAndTheClickToVerifiedAndOneEmailVerifiedEvent() {
+        TestHttp registration = new TestHttp(stack.registration.baseUrl());
+        TestHttp verification = new TestHttp(stack.verification.baseUrl());
+        String name = "Zoë O'Brien & \"Co\" 100% 李";
+        String email = "e2e.user@example.com";
+
+        HttpResponse<String> signup = registration.postJson("/api/registrations",
+                JSON.writeValueAsString(Map.of("name", name, "email", email)));
+        assertThat(signup.statusCode()).isEqualTo(202);
+        long id = JSON.readTree(signup.body()).get("id").asLong();
+
+        SendCloudStandIn.Call call = await().atMost(Duration.ofSeconds(60))
+                .until(() -> callsTo(email), calls -> !calls.isEmpty()).get(0);
+        assertThat(call.field("apiUser")).isEqualTo("e2e-user");
+        assertThat(call.field("apiKey")).isEqualTo("e2e-secret-key-123");
+        assertThat(call.field("templateInvokeName")).isEqualTo("verimail_verify");
+        assertThat(call.field("from")).isEqualTo("no-reply@verimail.test");
+        assertThat(call.field("fromName")).isEqualTo("verimail");
+        JsonNode xsmtpapi = JSON.readTree(call.field("xsmtpapi"));
+        assertThat(xsmtpapi.get("to").get(0).asString()).isEqualTo(email);
+        assertThat(xsmtpapi.get("sub").get("%name%").get(0).asString()).isEqualTo(name);
+        String link = xsmtpapi.get("sub").get("%url%").get(0).asString();
+        assertThat(link).startsWith(stack.verification.baseUrl() + "/verify?token=");
+
+        // The mailer and verification-service consume the same event independently; the link works as soon as
+        // verification-service has stored its challenge, normally milliseconds after the email went out.
+        HttpResponse<String> confirmPage = await().atMost(Duration.ofSeconds(30))
+                .until(() -> verification.send(java.net.http.HttpRequest.newBuilder(URI.create(link)).GET()),
+                        page -> page.statusCode() != 404);
+        assertThat(confirmPage.statusCode()).isEqualTo(200);
+        assertThat(confirmPage.body()).contains("<form").containsIgnoringCase("confirm");
+        assertThat(status(registration, id)).as("a GET of the link verifies nobody").isEqualTo("PENDING");
+
+        Map<String, String> query = query(link);
+        HttpResponse<String> confirmed = verification.postForm("/verify",
+                Map.of("token", query.get("token"), "authcode", query.get("authcode")));
+        assertThat(confirmed.statusCode()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(registration, id), "VERIFIED"::equals);
+        JsonNode view = JSON.readTree(registration.get("/api/registrations/" + id).body());
+        assertThat(view.get("verifiedAt").isNull()).isFalse();
+
+        List<ConsumerRecord<String, String>> events = subscriber.await(r -> r.key().equals(Long.toString(id)), 1,
+                Duration.ofSeconds(60));
+        ConsumerRecord<String, String> record = events.get(0);
+        EventSchemaAssert.assertMatchesSchema("EmailVerified", record.value());
+        EmailVerified verified = (EmailVerified) EventJson.read(record.value(), VerificationEvent.class);
+        assertThat(verified.userId()).isEqualTo(id);
+        assertThat(verified.email()).isEqualTo(email);
+        assertThat(TopicReader.header(record, CloudEventHeaders.TYPE)).isEqualTo(EmailVerified.CLOUD_EVENT_TYPE);
+        assertThat(TopicReader.header(record, CloudEventHeaders.ID)).isEqualTo(verified.eventId().toString());
+
+        HttpResponse<String> again = verification.postForm("/verify",
+                Map.of("token", query.get("token"), "authcode", query.get("authcode")));
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(subscriber.readFor(Duration.ofSeconds(3), r -> r.key().equals(Long.toString(id))))
+                .as("one EmailVerified per user, even after a second click").hasSize(1);
+        assertThat(callsTo(email)).as("one email per sign-up").hasSize(1);
+    }
+
+    private static List<SendCloudStandIn.Call> callsTo(String email) {
+        return sendCloud.calls().stream().filter(c -> c.field("xsmtpapi") != null && c.field("xsmtpapi").contains(email)).toList();
+    }
+
+    private static String status(TestHttp registration, long id) {
+        return JSON.readTree(registration.get("/api/registrations/" + id).body()).get("status").asString();
+    }
+
+    private static Map<String, String> query(String link) {
+        Map<String, String> params = new HashMap<>();
+        for (String pair : URI.create(link).getRawQuery().split("&")) {
+            int eq = pair.indexOf('=');
+            params.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return params;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.verimail.e2e;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.verimail.localstack.ServiceProcess;
+import dev.verimail.testbed.DatabaseCoordinates;
+import dev.verimail.testbed.TestDatabases;
+import dev.verimail.testbed.TestKafka;
+
+/**
+ * The whole system for one test class: a fresh database per service on the test server, a Kafka broker, and the
+ * three services as separate JVMs started from their built jars (run {@code ./mvnw verify}, which packages them
+ * before this module's tests run).
+ */
+final class VerimailStack implements AutoCloseable {
+
+    final TestKafka.Broker kafka;
+    final ServiceProcess registration;
+    final ServiceProcess verification;
+    final ServiceProcess mailer;
+
+    private VerimailStack(TestKafka.Broker kafka, ServiceProcess registration, ServiceProcess verification,
+            ServiceProcess mailer) {
+        this.kafka = kafka;
+        this.registration = registration;
+        this.verification = verification;
+        this.mailer = mailer;
+    }
+
+    /** Starts everything; {@code mailerEnvironment} adds SendCloud settings (none: the built-in inbox). */
+    static VerimailStack start(String name, Map<String, String> mailerEnvironment) {
+        Path repository = Path.of(System.getProperty("verimail.repository", "..")).toAbsolutePath().normalize();
+        Path logs = repository.resolve("e2e-tests").resolve("target").resolve("stack-logs").resolve(name);
+        TestKafka.Broker kafka = TestKafka.start();
+        int registrationPort = freePort();
+        int verificationPort = freePort();
+        int mailerPort = freePort();
+
+        Map<String, String> common = Map.of("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "VERIMAIL_OUTBOX_POLL_INTERVAL", "200ms");
+        ServiceProcess registration = service(repository, logs, "registration-service", registrationPort, common, Map.of());
+        ServiceProcess verification = service(repository, logs, "verification-service", verificationPort, common,
+                Map.of("VERIFICATION_REGISTRATION_BASE_URL", "http://localhost:" + registrationPort));
+        Map<String, String> mailerEnv = new HashMap<>(mailerEnvironment);
+        mailerEnv.put("MAILER_VERIFICATION_URL", "http://localhost:" + verificationPort + "/verify");
+        ServiceProcess mailer = service(repository, logs, "mailer-service", mailerPort, common, mailerEnv);
+
+        VerimailStack stack = new VerimailStack(kafka, registration, verification, mailer);
+        try {
+            for (ServiceProcess service : List.of(registration, verification, mailer)) {
+                service.start();
+            }
+            for (ServiceProcess service : List.of(registration, verification, mailer)) {
+                service.awaitReady(Duration.ofMinutes(3));
+            }
+            return stack;
+        }
+        catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private static ServiceProcess service(Path repository, Path logs, String name, int port, Map<String, String> common,
+            Map<String, String> extra) {
+        DatabaseCoordinates db = TestDatabases.server().create("e2e_" + name.replace("-service", ""));
+        Map<String, String> env = new HashMap<>(common);
+        env.put("SPRING_DATASOURCE_URL", db.url());
+        env.put("SPRING_DATASOURCE_USERNAME", db.username());
+        env.put("SPRING_DATASOURCE_PASSWORD", db.password());
+        env.putAll(extra);
+        return new ServiceProcess(name, port, ServiceProcess.jarOf(repository, name), logs.resolve(name + ".log"),
+                List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), env);
+    }
+
+    private static int freePort() {
+        return dev.verimail.localkafka.LocalKafka.freePort();
+    }
+
+    @Override
+    public void close() {
+        List.of(registration, verification, mailer).parallelStream().forEach(ServiceProcess::stop);
+        kafka.stop();
+    }
+}

@@ -1,0 +1,172 @@
+package dev.verimail.localstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * One verimail service running as a child JVM from its executable jar, with its log in a file. Used by the local
+ * stack, the end-to-end tests and the benchmark, which all need the services as separate processes: three Spring
+ * Boot apps cannot share one classpath (each has its own {@code application.yml}).
+ */
+public final class ServiceProcess {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final int port;
+    private final Path jar;
+    private final Path log;
+    private final List<String> jvmOptions;
+    private final Map<String, String> environment;
+    private Process process;
+
+    public ServiceProcess(String name, int port, Path jar, Path log, List<String> jvmOptions, Map<String, String> environment) {
+        this.name = name;
+        this.port = port;
+        this.jar = jar;
+        this.log = log;
+        this.jvmOptions = List.copyOf(jvmOptions);
+        this.environment = Map.copyOf(environment);
+    }
+
+    /** The executable jar of {@code service} in a built checkout at {@code repository}. */
+    public static Path jarOf(Path repository, String service) {
+        return repository.resolve(service).resolve("target").resolve(service + "-0.1.0-SNAPSHOT.jar");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public synchronized ServiceProcess start() {
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing; build it first: ./mvnw -B -DskipTests package");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar.toString());
+        try {
+            Files.createDirectories(log.getParent());
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            builder.environment().put("SERVER_PORT", Integer.toString(port));
+            process = builder.start();
+            return this;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until {@code /actuator/health/readiness} answers 200; fails with the end of the log if it dies or times out. */
+    public void awaitReady(Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!ready()) {
+            if (process == null || !process.isAlive()) {
+                throw new IllegalStateException(name + " exited" + (process == null ? "" : " with status " + process.exitValue())
+                        + ". Last lines of " + log + ":\n" + tail(40));
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException(name + " not ready after " + timeout + ". Last lines of " + log + ":\n" + tail(40));
+            }
+            try {
+                Thread.sleep(250);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    public boolean ready() {
+        try {
+            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        }
+        catch (IOException e) {
+            return false;
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGTERM: graceful shutdown, as an orchestrator stops a service. */
+    public synchronized void stop() {
+        if (process != null) {
+            process.destroy();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+    }
+
+    /** SIGKILL: the process dies at once, as in a crash. */
+    public synchronized void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+    }
+
+    public String tail(int lines) {
+        try (Stream<String> all = Files.lines(log)) {
+            List<String> list = all.toList();
+            return String.join("\n", list.subList(Math.max(0, list.size() - lines), list.size()));
+        }
+        catch (IOException | RuntimeException e) {
+            return "(no log)";
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.verimail.mailer.config;
+
+import java.net.URI;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of mailer-service ({@code mailer.*}; in the environment {@code MAILER_*}, e.g.
+ * {@code MAILER_VERIFICATION_URL}, {@code MAILER_SEND_CONCURRENCY}, {@code MAILER_REDRIVE_MAX_DELAY}).
+ *
+ * @param verificationUrl the page the link points at; {@code ?token=..&authcode=..} is appended
+ * @param topics          Kafka topics
+ * @param send            how many sends may be in flight at once
+ * @param retry           the quick retries of one send, within seconds
+ * @param redrive         the scheduled re-drive of deliveries the quick retries could not send
+ */
+@ConfigurationProperties("mailer")
+public record MailerProperties(
+        @DefaultValue("http://localhost:8082/verify") URI verificationUrl,
+        @DefaultValue Topics topics,
+        @DefaultValue Send send,
+        @DefaultValue Retry retry,
+        @DefaultValue Redrive redrive) {
+
+    /**
+     * @param registrationEvents where {@code UserRegistered} and {@code VerificationReissued} come from
+     * @param partitions         partitions of the topics this service creates if missing (and of their DLT)
+     */
+    public record Topics(
+            @DefaultValue(dev.verimail.events.Topics.REGISTRATION_EVENTS) String registrationEvents,
+            @DefaultValue("6") int partitions) {
+    }
+
+    /**
+     * @param concurrency sends in flight at once, over all partitions; SendCloud answers in 100-300 ms, so 256
+     *                    keep about 1,000 sends/s going
+     */
+    public record Send(@DefaultValue("256") int concurrency) {
+
+        public Send {
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("mailer.send.concurrency must be at least 1");
+            }
+        }
+    }
+
+    /**
+     * Exponential backoff with jitter between the attempts of one send (spring-retry).
+     *
+     * @param maxAttempts     calls to SendCloud before the delivery is handed to the re-drive
+     * @param initialInterval pause after the first failure
+     * @param multiplier      growth of the pause
+     * @param maxInterval     longest pause
+     */
+    public record Retry(
+            @DefaultValue("4") int maxAttempts,
+            @DefaultValue("PT0.5S") Duration initialInterval,
+            @DefaultValue("2.0") double multiplier,
+            @DefaultValue("PT4S") Duration maxInterval) {
+
+        public Retry {
+            if (maxAttempts < 1 || multiplier < 1 || initialInterval.isNegative() || maxInterval.isNegative()) {
+                throw new IllegalArgumentException("mailer.retry: max-attempts >= 1, multiplier >= 1, intervals >= 0");
+            }
+        }
+    }
+
+    /**
+     * @param interval     how often due deliveries are looked for
+     * @param initialDelay delay before the first re-drive of a delivery; it doubles on each further one
+     * @param maxDelay     longest delay between two re-drives
+     * @param lease        how long a claimed delivery belongs to the instance sending it; a PENDING delivery left
+     *                     by a crashed instance is sent again once its lease is over. Must outlast the quick retries.
+     * @param batchSize    deliveries claimed per query
+     */
+    public record Redrive(
+            @DefaultValue("PT5S") Duration interval,
+            @DefaultValue("PT1M") Duration initialDelay,
+            @DefaultValue("PT1H") Duration maxDelay,
+            @DefaultValue("PT5M") Duration lease,
+            @DefaultValue("100") int batchSize) {
+
+        public Redrive {
+            if (interval.isNegative() || interval.isZero() || initialDelay.isNegative() || lease.isNegative()
+                    || lease.isZero() || batchSize < 1 || maxDelay.compareTo(initialDelay) < 0) {
+                throw new IllegalArgumentException("mailer.redrive: positive interval and lease, batch-size >= 1, "
+                        + "max-delay >= initial-delay");
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Typed settings of the service ({@code mailer.*} and {@code sendcloud.*}) and the clock. */
+package dev.verimail.mailer.config;

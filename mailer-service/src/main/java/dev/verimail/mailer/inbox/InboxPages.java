@@ -1,0 +1,38 @@
+package dev.verimail.mailer.inbox;
+
+import java.util.List;
+
+import org.springframework.context.annotation.Conditional;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
+
+import dev.verimail.mailer.sendcloud.SendCloudCredentials;
+
+/** {@code GET /inbox} (HTML, newest first) and {@code GET /api/inbox?to=} (JSON). Only while the inbox is active. */
+@Controller
+@Conditional(SendCloudCredentials.Absent.class)
+class InboxPages {
+
+    private final InboxMessages messages;
+
+    InboxPages(InboxMessages messages) {
+        this.messages = messages;
+    }
+
+    @GetMapping(path = "/inbox", produces = MediaType.TEXT_HTML_VALUE)
+    String inbox(@RequestParam(required = false) String to, Model model) {
+        model.addAttribute("messages", messages.latest(to));
+        model.addAttribute("to", to);
+        return "inbox";
+    }
+
+    @GetMapping(path = "/api/inbox", produces = MediaType.APPLICATION_JSON_VALUE)
+    @ResponseBody
+    List<InboxMessage> api(@RequestParam(required = false) String to) {
+        return messages.latest(to);
+    }
+}

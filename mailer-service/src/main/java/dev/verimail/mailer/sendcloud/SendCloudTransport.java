@@ -1,0 +1,180 @@
+package dev.verimail.mailer.sendcloud;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.springframework.context.annotation.Conditional;
+import org.springframework.stereotype.Component;
+
+import dev.verimail.mailer.config.SendCloudProperties;
+import dev.verimail.mailer.delivery.Mail;
+import dev.verimail.mailer.delivery.MailTransport;
+import dev.verimail.mailer.delivery.SendResult;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * SendCloud's v2 template send. One JDK {@link HttpClient} keeps connections alive across calls. Success is
+ * {@code result=true} in the reply, whatever the HTTP status. Name and link travel as {@code xsmtpapi}
+ * substitution data, JSON-encoded, never spliced into markup.
+ */
+@Component
+@Conditional(SendCloudCredentials.Present.class)
+class SendCloudTransport implements MailTransport {
+
+    /** Codes that no retry can fix: credentials, sender, recipient, xsmtpapi, template. */
+    static final Set<Integer> PERMANENT = Set.of(40005, 40801, 40802, 40806, 40812, 40813, 40814, 40815, 40816,
+            40817, 40823, 40824, 40825, 40826);
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final int MAX_MESSAGE = 300;
+
+    private final SendCloudProperties properties;
+    private final URI endpoint;
+    private final HttpClient client;
+
+    SendCloudTransport(SendCloudProperties properties) {
+        this.properties = properties;
+        String base = properties.baseUrl().toString();
+        this.endpoint = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
+                + "/apiv2/mail/sendtemplate");
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(properties.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    @Override
+    public String name() {
+        return "sendcloud";
+    }
+
+    @Override
+    public String describe() {
+        return "SendCloud at " + endpoint + " as API user " + properties.apiUser() + ", template "
+                + properties.template() + ", from " + properties.from();
+    }
+
+    @Override
+    public SendResult send(Mail mail) {
+        HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(properties.timeout())
+                .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(form(mail), StandardCharsets.UTF_8)).build();
+        try {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return interpret(response.statusCode(), response.body(), mail);
+        }
+        catch (HttpTimeoutException e) {
+            return SendResult.transientFailure(null, "No reply from SendCloud within " + properties.timeout());
+        }
+        catch (IOException e) {
+            return SendResult.transientFailure(null, "Cannot reach SendCloud: " + e.getClass().getSimpleName());
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return SendResult.transientFailure(null, "Interrupted");
+        }
+    }
+
+    String form(Mail mail) {
+        Map<String, Object> xsmtpapi = Map.of("to", List.of(mail.to()),
+                "sub", Map.of("%name%", List.of(mail.name()), "%url%", List.of(mail.link())));
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("apiUser", properties.apiUser());
+        fields.put("apiKey", properties.apiKey());
+        fields.put("from", properties.from());
+        if (properties.fromName() != null && !properties.fromName().isBlank()) {
+            fields.put("fromName", properties.fromName());
+        }
+        fields.put("templateInvokeName", properties.template());
+        if (properties.subject() != null && !properties.subject().isBlank()) {
+            fields.put("subject", properties.subject());
+        }
+        fields.put("respEmailId", "true");
+        fields.put("xsmtpapi", JSON.writeValueAsString(xsmtpapi));
+        return fields.entrySet().stream()
+                .map(f -> enc(f.getKey()) + "=" + enc(f.getValue()))
+                .collect(Collectors.joining("&"));
+    }
+
+    SendResult interpret(int status, String body, Mail mail) {
+        JsonNode reply = parse(body);
+        if (reply != null && reply.path("result").asBoolean(false)) {
+            JsonNode ids = reply.path("info").path("emailIdList");
+            String messageId = ids.isArray() && !ids.isEmpty() ? ids.get(0).asString() : null;
+            return SendResult.sent(messageId);
+        }
+        Integer code = reply == null ? null : code(reply.path("statusCode"));
+        String message = reply == null ? null : reply.path("message").asString("");
+        String error = describe(status, code, message, mail);
+        if (code != null && PERMANENT.contains(code)) {
+            return SendResult.permanentFailure(code, error);
+        }
+        return SendResult.transientFailure(code, error);
+    }
+
+    private String describe(int status, Integer code, String message, Mail mail) {
+        StringBuilder error = new StringBuilder("SendCloud");
+        if (code != null) {
+            error.append(' ').append(code);
+        }
+        error.append(" (HTTP ").append(status).append(')');
+        if (message != null && !message.isBlank()) {
+            error.append(": ").append(redact(message, mail));
+        }
+        else if (code == null) {
+            error.append(": no readable reply");
+        }
+        return error.toString();
+    }
+
+    /** SendCloud's message is shown to operators: make sure it cannot carry our secrets along. */
+    private String redact(String message, Mail mail) {
+        String safe = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
+        safe = safe.replace(properties.apiKey(), "******");
+        safe = safe.replace(mail.link(), "(link)");
+        return safe.replaceAll("authcode=[^&\\s\"']*", "authcode=******");
+    }
+
+    private static Integer code(JsonNode node) {
+        if (node.isIntegralNumber()) {
+            return node.asInt();
+        }
+        if (node.isString()) {
+            try {
+                return Integer.valueOf(node.asString().trim());
+            }
+            catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            JsonNode node = JSON.readTree(body);
+            return node != null && node.isObject() ? node : null;
+        }
+        catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

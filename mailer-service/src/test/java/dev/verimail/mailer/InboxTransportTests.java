@@ -1,0 +1,117 @@
+package dev.verimail.mailer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.verimail.events.registration.UserRegistered;
+import dev.verimail.events.registration.VerificationReissued;
+import dev.verimail.testbed.ServiceTest;
+import dev.verimail.testbed.TestHttp;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Without SendCloud credentials every email lands in the built-in inbox, where it can be read and clicked. */
+@ServiceTest(properties = {
+        "sendcloud.api-user=",
+        "sendcloud.api-key=",
+        "mailer.verification-url=http://localhost:8082/verify" })
+@ExtendWith(OutputCaptureExtension.class)
+class InboxTransportTests {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @LocalServerPort
+    int port;
+
+    @Value("${spring.kafka.bootstrap-servers}")
+    String bootstrapServers;
+
+    TestHttp http;
+    Events events;
+
+    @BeforeEach
+    void setUp() {
+        http = TestHttp.localhost(port);
+        events = new Events(bootstrapServers);
+    }
+
+    @AfterEach
+    void tearDown() {
+        events.close();
+    }
+
+    @Test
+    void withoutCredentialsTheEmailShowsUpInTheInboxEscaped(CapturedOutput output) {
+        long user = Events.newUserId();
+        String name = "<script>alert('x')</script> & \"Zoë\"";
+        UserRegistered first = Events.registered(user, name, "Inbox.User@example.com", "tok-1", "auth-1");
+        events.publish(first);
+        await().atMost(Duration.ofSeconds(30)).until(() -> inbox("inbox.user@example.com").size() == 1);
+        VerificationReissued second = Events.reissued(user, name, "Inbox.User@example.com", "tok-2", "a&b");
+        events.publish(second);
+        await().atMost(Duration.ofSeconds(30)).until(() -> inbox("inbox.user@example.com").size() == 2);
+
+        JsonNode messages = inbox("INBOX.USER@example.com");
+        JsonNode newest = messages.get(0);
+        assertThat(newest.get("eventId").asString()).isEqualTo(second.eventId().toString());
+        assertThat(newest.get("to").asString()).isEqualTo("Inbox.User@example.com");
+        assertThat(newest.get("subject").asString()).isNotBlank();
+        assertThat(newest.get("name").asString()).isEqualTo(name);
+        assertThat(newest.get("link").asString()).isEqualTo("http://localhost:8082/verify?token=tok-2&authcode=a%26b");
+        assertThat(newest.get("html").asString()).contains("&lt;script&gt;").doesNotContain("<script>")
+                .contains("href=\"http://localhost:8082/verify?token=tok-2&amp;authcode=a%26b\"");
+        assertThat(messages.get(1).get("eventId").asString()).isEqualTo(first.eventId().toString());
+
+        HttpResponse<String> page = http.get("/inbox");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(page.body()).contains("name=\"viewport\"")
+                .contains("href=\"http://localhost:8082/verify?token=tok-2&amp;authcode=a%26b\"")
+                .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;Zoë&quot;")
+                .doesNotContain("<script>");
+        assertThat(page.body().indexOf("token=tok-2")).isLessThan(page.body().indexOf("token=tok-1"));
+
+        JsonNode deliveries = JSON.readTree(http.get("/api/deliveries?email=inbox.user@example.com").body());
+        assertThat(deliveries).hasSize(2);
+        assertThat(deliveries.get(0).get("status").asString()).isEqualTo("SENT");
+        assertThat(deliveries.get(0).get("messageId").asString()).isEqualTo("inbox-" + second.eventId());
+
+        assertThat(output.getAll()).contains("Mail transport: built-in inbox");
+    }
+
+    @Test
+    void deliveriesWithoutAnEmailParameterIsA400Problem() {
+        HttpResponse<String> response = http.get("/api/deliveries");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(JSON.readTree(response.body()).get("code").asString()).isEqualTo("bad-request");
+    }
+
+    @Test
+    void anEmptyInboxSaysSo() {
+        HttpResponse<String> response = http.get("/api/inbox?to=" + TestHttp.enc("nobody-" + Instant.now().toEpochMilli() + "@example.com"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body())).isEmpty();
+    }
+
+    private JsonNode inbox(String to) {
+        HttpResponse<String> response = http.get("/api/inbox?to=" + TestHttp.enc(to));
+        assertThat(response.statusCode()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+}

@@ -1,0 +1,388 @@
+package dev.verimail.mailer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.verimail.events.Topics;
+import dev.verimail.events.registration.RegistrationEvent;
+import dev.verimail.events.registration.UserRegistered;
+import dev.verimail.events.registration.VerificationReissued;
+import dev.verimail.mailer.SendCloudStandIn.Call;
+import dev.verimail.mailer.SendCloudStandIn.Reply;
+import dev.verimail.testbed.ServiceTest;
+import dev.verimail.testbed.TestHttp;
+import dev.verimail.testbed.TopicReader;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The mailer against a real HTTP server standing in for SendCloud, the real database and a real broker. Quick
+ * retries and re-drive run on a short schedule here; each test uses addresses of its own.
+ */
+@ServiceTest(properties = {
+        "sendcloud.api-user=verimail-test",
+        "sendcloud.api-key=" + SendCloudDeliveryTests.API_KEY,
+        "sendcloud.template=verimail_verify",
+        "sendcloud.from=no-reply@verimail.dev",
+        "sendcloud.from-name=Verimail",
+        "sendcloud.subject=Please verify your email",
+        "sendcloud.timeout=PT1S",
+        "sendcloud.connect-timeout=PT1S",
+        "mailer.verification-url=https://verimail.example/verify",
+        "mailer.retry.max-attempts=3",
+        "mailer.retry.initial-interval=PT0.05S",
+        "mailer.retry.max-interval=PT0.2S",
+        "mailer.redrive.interval=PT0.2S",
+        "mailer.redrive.initial-delay=PT0.3S",
+        "mailer.redrive.max-delay=PT0.6S",
+        "mailer.redrive.lease=PT10S",
+        "mailer.send.concurrency=" + SendCloudDeliveryTests.CONCURRENCY })
+@ExtendWith(OutputCaptureExtension.class)
+class SendCloudDeliveryTests {
+
+    static final String API_KEY = "KEY-d41d8cd98f00b204e9800998ecf8427e";
+    static final int CONCURRENCY = 16;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    static final SendCloudStandIn sendCloud = SendCloudStandIn.start();
+
+    @DynamicPropertySource
+    static void sendCloudUrl(DynamicPropertyRegistry registry) {
+        registry.add("sendcloud.base-url", sendCloud::baseUrl);
+    }
+
+    @AfterAll
+    static void stopStandIn() {
+        sendCloud.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Value("${spring.kafka.bootstrap-servers}")
+    String bootstrapServers;
+
+    TestHttp http;
+    Events events;
+
+    @BeforeEach
+    void setUp() {
+        http = TestHttp.localhost(port);
+        events = new Events(bootstrapServers);
+    }
+
+    @AfterEach
+    void tearDown() {
+        events.close();
+    }
+
+    @Test
+    void sendsOneEmailWithTheTemplateFieldsAndRecordsSendCloudsEmailId() {
+        UserRegistered event = Events.registered(Events.newUserId(), "Ada Lovelace", "ada@example.com", "tok-ada",
+                "SECRET-AUTH-ada");
+
+        events.publish(event);
+        JsonNode delivery = awaitStatus(event, "SENT");
+
+        List<Call> calls = sendCloud.calls("ada@example.com");
+        assertThat(calls).hasSize(1);
+        Call call = calls.get(0);
+        assertThat(call.form()).containsEntry("apiUser", "verimail-test").containsEntry("apiKey", API_KEY)
+                .containsEntry("from", "no-reply@verimail.dev").containsEntry("fromName", "Verimail")
+                .containsEntry("templateInvokeName", "verimail_verify")
+                .containsEntry("subject", "Please verify your email").containsEntry("respEmailId", "true");
+        assertThat(call.xsmtpapi().path("to").size()).isOne();
+        assertThat(call.to()).isEqualTo("ada@example.com");
+        assertThat(call.name()).isEqualTo("Ada Lovelace");
+        assertThat(call.url()).isEqualTo("https://verimail.example/verify?token=tok-ada&authcode=SECRET-AUTH-ada");
+
+        assertThat(delivery.get("attempts").asInt()).isOne();
+        assertThat(delivery.get("messageId").asString()).startsWith("sc-").endsWith("ada@example.com");
+        assertThat(delivery.get("eventType").asString()).isEqualTo("UserRegistered");
+        assertThat(delivery.get("userId").asLong()).isEqualTo(event.userId());
+        assertThat(Instant.parse(delivery.get("sentAt").asString())).isAfterOrEqualTo(
+                Instant.parse(delivery.get("createdAt").asString()));
+        assertThat(delivery.get("nextAttemptAt").isNull()).isTrue();
+        assertThat(delivery.toString()).doesNotContain("SECRET-AUTH").doesNotContain("tok-ada");
+
+        String metrics = http.get("/actuator/prometheus").body();
+        assertThat(metrics).contains("mailer_emails_sent_total").contains("mailer_send_latency_seconds")
+                .contains("mailer_event_to_send_seconds");
+        assertThat(http.get("/actuator/health").statusCode()).isEqualTo(200);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 40005, 40806 })
+    void aPermanentSendCloudErrorIsNotRetriedAndFailsTheDeliveryWithItsCode(int code) {
+        String email = "permanent-" + code + "@example.com";
+        sendCloud.script(email, Reply.error(code, "refused"));
+        UserRegistered event = Events.registered(Events.newUserId(), "Perm", email, "tok-" + code, "SECRET-AUTH-p" + code);
+
+        events.publish(event);
+        JsonNode delivery = awaitStatus(event, "FAILED");
+
+        assertThat(delivery.get("sendCloudCode").asInt()).isEqualTo(code);
+        assertThat(delivery.get("failureReason").asString()).isEqualTo("PERMANENT");
+        assertThat(delivery.get("lastError").asString()).contains(Integer.toString(code)).contains("refused");
+        assertThat(delivery.get("attempts").asInt()).isOne();
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5))
+                .until(() -> sendCloud.calls(email).size() == 1);
+        assertThat(http.get("/actuator/prometheus").body())
+                .contains("mailer_emails_failed_total{code=\"" + code + "\"");
+    }
+
+    @Test
+    void sendsConcurrentlyAcrossAndWithinPartitionsButNeverMoreThanTheConfiguredLimit() {
+        int count = 60;
+        sendCloud.whenever(c -> c.to().startsWith("bulk-"), Reply.ok("bulk").after(Duration.ofMillis(300)));
+        List<UserRegistered> bulk = new java.util.ArrayList<>();
+        long user = Events.newUserId();
+        for (int i = 0; i < count; i++) {
+            // two users only: sending one at a time per partition would never get past two calls at once
+            bulk.add(Events.registered(user + (i % 2) * 1_000_000_000L, "bulk-" + i + "@example.com",
+                    Instant.now().plus(Duration.ofHours(1))));
+        }
+        sendCloud.resetMaxInFlight();
+
+        bulk.forEach(events::publish);
+        await().atMost(WAIT).until(() -> sendCloud.calls(c -> c.to().startsWith("bulk-")).size() == count);
+        bulk.forEach(e -> awaitStatus(e, "SENT"));
+
+        assertThat(sendCloud.maxInFlight()).isGreaterThan(4).isLessThanOrEqualTo(CONCURRENCY);
+        bulk.forEach(e -> assertThat(sendCloud.calls(e.email())).hasSize(1));
+    }
+
+    @Test
+    void http503TwiceThenSuccessIsSentAfterThreeCalls() {
+        String email = "flaky@example.com";
+        sendCloud.script(email, Reply.http(503), Reply.http(503));
+        UserRegistered event = Events.registered(Events.newUserId(), email, Instant.now().plus(Duration.ofHours(1)));
+
+        events.publish(event);
+        JsonNode delivery = awaitStatus(event, "SENT");
+
+        assertThat(sendCloud.calls(email)).hasSize(3);
+        assertThat(delivery.get("attempts").asInt()).isEqualTo(3);
+        assertThat(delivery.get("lastError").asString()).contains("HTTP 503");
+    }
+
+    @Test
+    void aReadTimeoutIsRetried() {
+        String email = "slow@example.com";
+        sendCloud.script(email, Reply.ok("too-late").after(Duration.ofMillis(1_800)));
+        UserRegistered event = Events.registered(Events.newUserId(), email, Instant.now().plus(Duration.ofHours(1)));
+
+        events.publish(event);
+        JsonNode delivery = awaitStatus(event, "SENT");
+
+        assertThat(sendCloud.calls(email)).hasSize(2);
+        assertThat(delivery.get("messageId").asString()).isNotEqualTo("too-late");
+        assertThat(delivery.get("attempts").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void resultFalseWithAnUnknownCodeIsRetried() {
+        String email = "unknown-code@example.com";
+        sendCloud.script(email, Reply.error(59999, "something new"), Reply.error(40901, "busy"));
+        UserRegistered event = Events.registered(Events.newUserId(), email, Instant.now().plus(Duration.ofHours(1)));
+
+        events.publish(event);
+        awaitStatus(event, "SENT");
+
+        assertThat(sendCloud.calls(email)).hasSize(3);
+    }
+
+    @Test
+    void theSameEventDeliveredTwiceCallsSendCloudOnce() {
+        long user = Events.newUserId();
+        String email = "twice@example.com";
+        UserRegistered event = Events.registered(user, email, Instant.now().plus(Duration.ofHours(1)));
+
+        events.publish(event);
+        awaitStatus(event, "SENT");
+        events.publish(event);
+        events.publish(event);
+        UserRegistered marker = Events.registered(user, "twice-marker@example.com", Instant.now().plus(Duration.ofHours(1)));
+        events.publish(marker);
+        awaitStatus(marker, "SENT");
+
+        assertThat(sendCloud.calls(email)).hasSize(1);
+        assertThat(deliveries(email)).hasSize(1);
+    }
+
+    @Test
+    void aNameWithPercentAmpersandQuotesAndNonLatinLettersReachesSendCloudIntact() {
+        String name = "Zoë \"Q\" O'Brien & 100% %url% <b>李小龍</b> Ωμέγα Владимир";
+        String email = "intact@example.com";
+        UserRegistered event = Events.registered(Events.newUserId(), name, email, "t+k/1=", "SECRET-AUTH-a&b=c%d");
+
+        events.publish(event);
+        awaitStatus(event, "SENT");
+
+        Call call = sendCloud.calls(email).get(0);
+        assertThat(call.name()).isEqualTo(name);
+        assertThat(call.url()).isEqualTo(
+                "https://verimail.example/verify?token=t%2Bk%2F1%3D&authcode=SECRET-AUTH-a%26b%3Dc%25d");
+    }
+
+    @Test
+    void aDeliveryThatOutlastsTheQuickRetriesIsRetryingThenSentWhenSendCloudRecovers() {
+        String email = "outage@example.com";
+        Runnable recover = sendCloud.whenever(c -> c.to().equals(email), Reply.http(503));
+        UserRegistered event = Events.registered(Events.newUserId(), email, Instant.now().plus(Duration.ofHours(1)));
+
+        events.publish(event);
+        JsonNode retrying = awaitStatus(event, "RETRYING");
+        assertThat(retrying.get("attempts").asInt()).isGreaterThanOrEqualTo(3);
+        assertThat(retrying.get("nextAttemptAt").isNull()).isFalse();
+        assertThat(retrying.get("lastError").asString()).contains("HTTP 503");
+        await().atMost(WAIT).until(() -> sendCloud.calls(email).size() >= 5);
+
+        recover.run();
+        JsonNode sent = awaitStatus(event, "SENT");
+
+        assertThat(sent.get("attempts").asInt()).isEqualTo(sendCloud.calls(email).size());
+        assertThat(sendCloud.calls(c -> c.to().equals(email) && c.succeeded())).hasSize(1);
+        assertThat(http.get("/actuator/prometheus").body()).contains("mailer_emails_retried_total{stage=\"scheduled\"");
+    }
+
+    @Test
+    void aDeliveryStillFailingWhenItsLinkExpiresFailsAsExpiredAndIsNotTriedAgain() {
+        String email = "expiring@example.com";
+        sendCloud.whenever(c -> c.to().equals(email), Reply.http(503));
+        UserRegistered event = Events.registered(Events.newUserId(), email, Instant.now().plus(Duration.ofSeconds(3)));
+
+        events.publish(event);
+        JsonNode failed = awaitStatus(event, "FAILED");
+
+        assertThat(failed.get("failureReason").asString()).isEqualTo("EXPIRED");
+        int calls = sendCloud.calls(email).size();
+        assertThat(calls).isGreaterThanOrEqualTo(3);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                .until(() -> sendCloud.calls(email).size() == calls);
+    }
+
+    @Test
+    void anEventWhoseLinkHasAlreadyExpiredIsNotSent() {
+        String email = "already-expired@example.com";
+        UserRegistered event = Events.registered(Events.newUserId(), email, Instant.now().minusSeconds(1));
+
+        events.publish(event);
+        JsonNode failed = awaitStatus(event, "FAILED");
+
+        assertThat(failed.get("failureReason").asString()).isEqualTo("EXPIRED");
+        assertThat(sendCloud.calls(email)).isEmpty();
+    }
+
+    @Test
+    void aReissueMakesAnEarlierUnsentDeliveryOfTheUserMoot() {
+        long user = Events.newUserId();
+        String email = "reissue@example.com";
+        Runnable recover = sendCloud.whenever(c -> c.url().contains("token=tok-first"), Reply.http(503));
+        UserRegistered first = Events.registered(user, "Re Issue", email, "tok-first", "SECRET-AUTH-first");
+        events.publish(first);
+        awaitStatus(first, "RETRYING");
+
+        VerificationReissued second = Events.reissued(user, "Re Issue", email, "tok-second", "SECRET-AUTH-second");
+        events.publish(second);
+        awaitStatus(second, "SENT");
+        JsonNode moot = awaitStatus(first, "FAILED");
+        assertThat(moot.get("failureReason").asString()).isEqualTo("SUPERSEDED");
+
+        recover.run();
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                .until(() -> sendCloud.calls(c -> c.url().contains("token=tok-first") && c.succeeded()).isEmpty());
+        assertThat(delivery(first).get("status").asString()).isEqualTo("FAILED");
+        assertThat(sendCloud.calls(c -> c.url().contains("token=tok-second"))).hasSize(1);
+    }
+
+    @Test
+    void aMalformedRecordGoesToTheDeadLetterTopicAndTheNextRecordIsStillSent() {
+        long user = Events.newUserId();
+        events.publishRaw(Long.toString(user), "{this is not json");
+        events.publishRaw(Long.toString(user), "{\"type\":\"UserRegistered\",\"eventId\":\"not-a-uuid\",\"userId\":1}");
+        events.publishRaw(Long.toString(user), "{\"type\":\"EmailChanged\",\"eventId\":\"" + UUID.randomUUID() + "\"}");
+        UserRegistered good = Events.registered(user, "after-poison@example.com", Instant.now().plus(Duration.ofHours(1)));
+        events.publish(good);
+
+        awaitStatus(good, "SENT");
+        try (TopicReader dlt = TopicReader.fromBeginning(bootstrapServers, Topics.REGISTRATION_EVENTS + ".DLT")) {
+            List<ConsumerRecord<String, String>> parked = dlt.await(r -> r.key().equals(Long.toString(user)), 2, WAIT);
+            assertThat(parked).extracting(ConsumerRecord::value).containsExactlyInAnyOrder("{this is not json",
+                    "{\"type\":\"UserRegistered\",\"eventId\":\"not-a-uuid\",\"userId\":1}");
+            assertThat(TopicReader.header(parked.get(0), "kafka_dlt-exception-message")).isNotBlank();
+            assertThat(TopicReader.header(parked.get(0), "kafka_dlt-original-topic")).isEqualTo(Topics.REGISTRATION_EVENTS);
+        }
+    }
+
+    @Test
+    void neitherTheApiKeyNorTheAuthcodeAppearInTheLogs(CapturedOutput output) {
+        String email = "secrets@example.com";
+        sendCloud.script(email, Reply.http(503), Reply.http(500));
+        UserRegistered sent = Events.registered(Events.newUserId(), "Secret", email, "tok-s", "SECRET-AUTH-logged");
+        String refusedEmail = "secrets-refused@example.com";
+        sendCloud.script(refusedEmail, Reply.error(40005, "apiKey " + API_KEY + " is wrong"));
+        UserRegistered refused = Events.registered(Events.newUserId(), "Secret", refusedEmail, "tok-r", "SECRET-AUTH-refused");
+        events.publish(sent);
+        events.publish(refused);
+        events.publishRaw("1", "{\"type\":\"UserRegistered\",\"authcode\":\"SECRET-AUTH-poison\",\"eventId\":\"zzz\"}");
+
+        awaitStatus(sent, "SENT");
+        JsonNode failed = awaitStatus(refused, "FAILED");
+
+        assertThat(failed.get("lastError").asString()).contains("40005").doesNotContain(API_KEY);
+        assertThat(output.getAll()).contains("Mail transport: SendCloud at " + sendCloud.baseUrl())
+                .contains("Delivery " + refused.eventId() + " failed for good")
+                .contains("Unreadable record")
+                .doesNotContain(API_KEY)
+                .doesNotContain("SECRET-AUTH-");
+    }
+
+    private JsonNode awaitStatus(RegistrationEvent event, String status) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+            JsonNode d = delivery(event);
+            return d != null && status.equals(d.get("status").asString());
+        });
+        return delivery(event);
+    }
+
+    private JsonNode delivery(RegistrationEvent event) {
+        for (JsonNode d : deliveries(event.email())) {
+            if (d.get("eventId").asString().equals(event.eventId().toString())) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    private List<JsonNode> deliveries(String email) {
+        HttpResponse<String> response = http.get("/api/deliveries?email=" + TestHttp.enc(email));
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(response.body());
+        List<JsonNode> list = new java.util.ArrayList<>();
+        body.forEach(list::add);
+        return list;
+    }
+}

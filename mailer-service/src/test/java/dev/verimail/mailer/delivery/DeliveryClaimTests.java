@@ -1,0 +1,167 @@
+package dev.verimail.mailer.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import dev.verimail.events.registration.UserRegistered;
+import dev.verimail.events.registration.VerificationReissued;
+import dev.verimail.testbed.ServiceTest;
+
+/**
+ * The claims that keep two instances (or the quick retries and the re-drive) from sending one delivery twice,
+ * against the real database. The scheduled re-drive is parked so that only the test claims.
+ */
+@ServiceTest(properties = { "mailer.redrive.interval=PT1H", "mailer.redrive.lease=PT5M" })
+class DeliveryClaimTests {
+
+    @Autowired
+    Deliveries deliveries;
+
+    @Autowired
+    JdbcTemplate db;
+
+    @Test
+    void concurrentRedrivesNeverClaimOneDeliveryTwice() throws Exception {
+        List<String> due = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            due.add(insertRetrying(Instant.now().minusSeconds(1)));
+        }
+        int instances = 4;
+        CyclicBarrier start = new CyclicBarrier(instances);
+        ExecutorService pool = Executors.newFixedThreadPool(instances);
+        try {
+            Callable<List<String>> instance = () -> {
+                start.await();
+                List<String> mine = new ArrayList<>();
+                for (List<Claim> batch = deliveries.claimDue(7); !batch.isEmpty(); batch = deliveries.claimDue(7)) {
+                    batch.forEach(c -> mine.add(c.eventId().toString()));
+                }
+                return mine;
+            };
+            List<Future<List<String>>> results = new ArrayList<>();
+            for (int i = 0; i < instances; i++) {
+                results.add(pool.submit(instance));
+            }
+            List<String> claimed = new ArrayList<>();
+            for (Future<List<String>> result : results) {
+                claimed.addAll(result.get());
+            }
+            assertThat(claimed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(due);
+        }
+        finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aDeliveryBeingSentIsNotRedrivenUntilItsLeaseIsOverAndThenOnlyTheNewHolderMayFinishIt() {
+        UserRegistered event = event(42_001, Instant.now().plus(Duration.ofHours(1)));
+        Claim first = deliveries.record(List.of(event)).claims().get(0);
+
+        assertThat(deliveries.claimDue(100)).extracting(Claim::eventId).doesNotContain(event.eventId());
+
+        db.update("UPDATE delivery SET next_attempt_at = ? WHERE event_id = ?",
+                LocalDateTime.ofInstant(Instant.now().minusSeconds(1), ZoneOffset.UTC), event.eventId().toString());
+        Claim second = deliveries.claimDue(100).stream().filter(c -> c.eventId().equals(event.eventId())).findFirst()
+                .orElseThrow();
+        assertThat(second.claimToken()).isNotEqualTo(first.claimToken());
+        assertThat(second.authcode()).isEqualTo(event.authcode());
+
+        assertThat(deliveries.renew(first)).as("the crashed holder lost its claim").isFalse();
+        assertThat(deliveries.markSent(second, "sc-1", 1, null)).isTrue();
+        assertThat(deliveries.markSent(first, "sc-2", 1, null)).isFalse();
+        assertThat(db.queryForObject("SELECT message_id FROM delivery WHERE event_id = ?", String.class,
+                event.eventId().toString())).isEqualTo("sc-1");
+        assertThat(db.queryForObject("SELECT authcode FROM delivery WHERE event_id = ?", String.class,
+                event.eventId().toString())).as("the secret is dropped once sent").isNull();
+
+        assertThat(deliveries.claimDue(100)).extracting(Claim::eventId).doesNotContain(event.eventId());
+    }
+
+    @Test
+    void recordingAnEventTwiceGivesOneClaim() {
+        UserRegistered event = event(42_002, Instant.now().plus(Duration.ofHours(1)));
+
+        assertThat(deliveries.record(List.of(event, event)).claims()).hasSize(1);
+        assertThat(deliveries.record(List.of(event)).claims()).isEmpty();
+        assertThat(db.queryForObject("SELECT COUNT(*) FROM delivery WHERE event_id = ?", Integer.class,
+                event.eventId().toString())).isOne();
+    }
+
+    @Test
+    void aReissueInTheSameBatchLeavesOnlyTheNewLinkToSend() {
+        Instant now = Instant.now();
+        UserRegistered first = new UserRegistered(UUID.randomUUID(), now, 42_003, "N", "batch@example.com", "t1",
+                "a1", now.plus(Duration.ofHours(1)));
+        VerificationReissued second = new VerificationReissued(UUID.randomUUID(), now.plusMillis(5), 42_003, "N",
+                "batch@example.com", "t2", "a2", now.plus(Duration.ofHours(1)));
+
+        Deliveries.Recorded recorded = deliveries.record(List.of(first, second));
+
+        assertThat(recorded.claims()).extracting(Claim::eventId).containsExactly(second.eventId());
+        assertThat(recorded.superseded()).isOne();
+        assertThat(db.queryForObject("SELECT failure_reason FROM delivery WHERE event_id = ?", String.class,
+                first.eventId().toString())).isEqualTo("SUPERSEDED");
+    }
+
+    @Test
+    void anOlderEventArrivingAfterANewerOneOfTheSameUserIsMoot() {
+        Instant now = Instant.now();
+        VerificationReissued newer = new VerificationReissued(UUID.randomUUID(), now, 42_004, "N", "late@example.com",
+                "t2", "a2", now.plus(Duration.ofHours(1)));
+        UserRegistered older = new UserRegistered(UUID.randomUUID(), now.minusSeconds(60), 42_004, "N",
+                "late@example.com", "t1", "a1", now.plus(Duration.ofHours(1)));
+
+        deliveries.record(List.of(newer));
+        Deliveries.Recorded late = deliveries.record(List.of(older));
+
+        assertThat(late.claims()).isEmpty();
+        assertThat(db.queryForObject("SELECT status FROM delivery WHERE event_id = ?", String.class,
+                older.eventId().toString())).isEqualTo("FAILED");
+    }
+
+    @Test
+    void reDriveDelaysGrowAndStopAtTheMaximum() {
+        Duration first = deliveries.delayAfter(0);
+        Duration later = deliveries.delayAfter(3);
+        Duration capped = deliveries.delayAfter(40);
+
+        assertThat(first).isBetween(Duration.ofSeconds(48), Duration.ofSeconds(72));
+        assertThat(later).isBetween(Duration.ofSeconds(384), Duration.ofSeconds(576));
+        assertThat(capped).isBetween(Duration.ofMinutes(48), Duration.ofMinutes(72));
+    }
+
+    private String insertRetrying(Instant due) {
+        String id = UUID.randomUUID().toString();
+        LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
+        db.update("""
+                INSERT INTO delivery (event_id, event_type, user_id, email, email_key, name, token, authcode,
+                    occurred_at, expires_at, status, attempts, redrives, next_attempt_at, created_at, updated_at)
+                VALUES (?, 'UserRegistered', 1, 'claim@example.com', 'claim@example.com', 'N', 't', 'a', ?, ?,
+                    'RETRYING', 4, 1, ?, ?, ?)""", id, now, now.plusHours(1), LocalDateTime.ofInstant(due, ZoneOffset.UTC),
+                now, now);
+        return id;
+    }
+
+    private static UserRegistered event(long userId, Instant expiresAt) {
+        Instant now = Instant.now();
+        return new UserRegistered(UUID.randomUUID(), now, userId, "N", "claim-" + userId + "@example.com", "t-" + userId,
+                "a-" + userId, expiresAt);
+    }
+}

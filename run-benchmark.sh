@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The pipeline benchmark (see BENCHMARKS.md). Needs the MySQL/MariaDB server the tests use (VERIMAIL_TEST_DB_URL,
+# default jdbc:mariadb://127.0.0.1:3306/). Writes benchmark/target/benchmark/report.md and two SVG charts.
+# Workload knobs: BENCH_SIGNUPS BENCH_CLIENTS BENCH_OPEN_RATE BENCH_OPEN_SECONDS BENCH_SENDCLOUD_LATENCY_MS
+#                 BENCH_CONFIRM_CLIENTS BENCH_SERVICE_JAVA_OPTS
+set -euo pipefail
+cd "$(dirname "$0")"
+if [ "${VERIMAIL_SKIP_BUILD:-false}" != "true" ]; then
+  ./mvnw -B -q -Pbenchmark -DskipTests -pl benchmark,registration-service,mailer-service,verification-service -am package
+fi
+exec java -Xmx2g -Dverimail.home="$PWD" -jar benchmark/target/benchmark.jar

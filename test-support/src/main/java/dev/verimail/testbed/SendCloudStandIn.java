@@ -1,0 +1,164 @@
+package dev.verimail.testbed;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A real HTTP server that answers like SendCloud's {@code POST /apiv2/mail/sendtemplate}, records every call's form
+ * fields, and can be told to reply late or fail. Replies are delayed without holding a thread, so it can keep
+ * thousands of calls in flight (benchmarks use that).
+ */
+public final class SendCloudStandIn implements AutoCloseable {
+
+    public static final String PATH = "/apiv2/mail/sendtemplate";
+
+    /** A recorded call: when it arrived and its decoded form fields. */
+    public record Call(Instant receivedAt, Map<String, String> form) {
+
+        public String field(String name) {
+            return form.get(name);
+        }
+    }
+
+    /** What to answer: an HTTP status and a JSON body. */
+    public record Reply(int status, String body) {
+
+        public static Reply success() {
+            return new Reply(200, "{\"result\":true,\"statusCode\":200,\"message\":\"请求成功\",\"info\":{\"emailIdList\":[\""
+                    + UUID.randomUUID() + "@sendcloud.example\"]}}");
+        }
+
+        public static Reply failure(int statusCode, String message) {
+            return new Reply(200, "{\"result\":false,\"statusCode\":" + statusCode + ",\"message\":\"" + message + "\",\"info\":{}}");
+        }
+
+        public static Reply httpError(int status) {
+            return new Reply(status, "{\"error\":\"unavailable\"}");
+        }
+    }
+
+    private final HttpServer server;
+    private final ScheduledExecutorService scheduler;
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private volatile Duration latency = Duration.ZERO;
+    private volatile Function<Call, Reply> replies = call -> Reply.success();
+
+    private SendCloudStandIn(int port, int threads) {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        scheduler = Executors.newScheduledThreadPool(threads);
+        server.setExecutor(Executors.newFixedThreadPool(threads));
+        server.createContext(PATH, this::handle);
+        server.start();
+    }
+
+    public static SendCloudStandIn start() {
+        return new SendCloudStandIn(0, 4);
+    }
+
+    public static SendCloudStandIn start(int port, int threads) {
+        return new SendCloudStandIn(port, threads);
+    }
+
+    /** The value for {@code SENDCLOUD_BASE_URL}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public SendCloudStandIn latency(Duration latency) {
+        this.latency = latency;
+        return this;
+    }
+
+    public SendCloudStandIn replies(Function<Call, Reply> replies) {
+        this.replies = replies;
+        return this;
+    }
+
+    public List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    public void reset() {
+        calls.clear();
+        replies = call -> Reply.success();
+        latency = Duration.ZERO;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        Map<String, String> form;
+        try (InputStream in = exchange.getRequestBody()) {
+            form = decode(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        Call call = new Call(Instant.now(), form);
+        calls.add(call);
+        Reply reply = replies.apply(call);
+        long delay = latency.toMillis();
+        if (delay <= 0) {
+            respond(exchange, reply);
+        }
+        else {
+            scheduler.schedule(() -> respond(exchange, reply), delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static void respond(HttpExchange exchange, Reply reply) {
+        try {
+            byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json;charset=utf-8");
+            exchange.sendResponseHeaders(reply.status(), body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+        catch (IOException e) {
+            // the client gave up (timeout test); nothing to do
+        }
+        finally {
+            exchange.close();
+        }
+    }
+
+    static Map<String, String> decode(String body) {
+        Map<String, String> form = new LinkedHashMap<>();
+        if (body.isEmpty()) {
+            return form;
+        }
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            form.put(key, value);
+        }
+        return form;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        scheduler.shutdownNow();
+    }
+}

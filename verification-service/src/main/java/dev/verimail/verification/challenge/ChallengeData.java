@@ -1,0 +1,48 @@
+package dev.verimail.verification.challenge;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.regex.Pattern;
+
+import dev.verimail.events.registration.RegistrationEvent;
+
+/**
+ * A challenge as announced by an event, checked field by field. Times are cut to microseconds, what the database
+ * keeps, so comparisons in Java and SQL agree.
+ */
+record ChallengeData(String eventId, long userId, String name, String email, String token, String authcode,
+        Instant issuedAt, Instant expiresAt) {
+
+    /** The alphabet and length registration-service's links use (see the UserRegistered schema). */
+    private static final Pattern LINK_PART = Pattern.compile("[A-Za-z0-9_-]{1,256}");
+
+    /**
+     * @throws IllegalArgumentException naming the first field that is missing or out of range; never with a value,
+     *                                  which could be the authcode
+     */
+    static ChallengeData of(RegistrationEvent event) {
+        require(event.eventId() != null, "eventId");
+        require(event.occurredAt() != null, "occurredAt");
+        require(event.expiresAt() != null, "expiresAt");
+        require(event.userId() > 0, "userId");
+        require(event.email() != null && !event.email().isBlank() && event.email().length() <= 254, "email");
+        String name = event.name() == null ? "" : event.name();
+        require(name.codePointCount(0, name.length()) <= 100, "name");
+        require(isWellFormed(event.token()), "token");
+        require(isWellFormed(event.authcode()), "authcode");
+        return new ChallengeData(event.eventId().toString(), event.userId(), name, event.email(), event.token(),
+                event.authcode(), event.occurredAt().truncatedTo(ChronoUnit.MICROS),
+                event.expiresAt().truncatedTo(ChronoUnit.MICROS));
+    }
+
+    /** Whether a token or authcode could be one we issued; anything else is refused before it reaches the database. */
+    static boolean isWellFormed(String linkPart) {
+        return linkPart != null && linkPart.length() <= 256 && LINK_PART.matcher(linkPart).matches();
+    }
+
+    private static void require(boolean ok, String field) {
+        if (!ok) {
+            throw new IllegalArgumentException("missing or invalid field '" + field + "'");
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.verimail.verification.challenge;
+
+import java.time.Instant;
+
+/**
+ * What a link is, or what clicking it did. Only a link whose token and authcode both match carries the user's
+ * details; {@link Status#NOT_VALID} carries nothing, so a guessed token reveals nothing.
+ *
+ * @param verifiedAt when the user verified (for {@code VERIFIED} and {@code ALREADY_VERIFIED})
+ */
+public record Outcome(Status status, long userId, String name, String email, Instant verifiedAt) {
+
+    public enum Status {
+        /** Valid and not used yet: the confirm page shows its button. */
+        PENDING,
+        /** This call verified the user. */
+        VERIFIED,
+        /** The user had verified before, through this link or another of theirs. */
+        ALREADY_VERIFIED,
+        /** Genuine, but too old: the page offers a new link. */
+        EXPIRED,
+        /** Unknown token, wrong authcode, malformed, or replaced by a newer link. */
+        NOT_VALID
+    }
+
+    static Outcome notValid() {
+        return new Outcome(Status.NOT_VALID, 0, null, null, null);
+    }
+
+    static Outcome of(Status status, Challenge challenge) {
+        return new Outcome(status, challenge.getUserId(), challenge.getName(), challenge.getEmail(), null);
+    }
+
+    static Outcome verified(Status status, Challenge challenge, String email, Instant verifiedAt) {
+        return new Outcome(status, challenge.getUserId(), challenge.getName(), email, verifiedAt);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.verimail.verification.challenge;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import jakarta.persistence.LockModeType;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Lock;
+import org.springframework.data.jpa.repository.Modifying;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
+
+interface UserVerificationRepository extends JpaRepository<UserVerification, Long> {
+
+    /** Creates the user's row unless it is there; works on MySQL and MariaDB alike. */
+    @Modifying
+    @Query(value = "INSERT INTO user_verification (user_id) VALUES (:userId) ON DUPLICATE KEY UPDATE user_id = user_id",
+            nativeQuery = true)
+    void ensureExists(@Param("userId") long userId);
+
+    /** {@code SELECT ... FOR UPDATE}: everything that changes a user's challenges holds this lock first. */
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
+    @Query("select u from UserVerification u where u.userId = :userId")
+    Optional<UserVerification> lock(@Param("userId") long userId);
+
+    @Modifying(flushAutomatically = true, clearAutomatically = true)
+    @Query("update UserVerification u set u.verifiedAt = :at, u.verifiedEmail = :email, u.verifiedChallengeId = :challengeId "
+            + "where u.userId = :userId and u.verifiedAt is null")
+    int markVerified(@Param("userId") long userId, @Param("challengeId") long challengeId, @Param("email") String email,
+            @Param("at") Instant at);
+}

@@ -1,0 +1,51 @@
+package dev.verimail.verification.config;
+
+import java.net.URI;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Settings of verification-service ({@code verification.*}; in the environment {@code VERIFICATION_*}, e.g.
+ * {@code VERIFICATION_CONFIRM_ON_GET=true}).
+ *
+ * @param confirmOnGet        verify on the GET of the link itself (the classic flow) instead of showing a "Confirm
+ *                            my email" button; off by default because mail scanners prefetch links
+ * @param registrationBaseUrl where registration-service is, for the "send me a new link" button
+ *                            ({@code POST {registrationBaseUrl}/register/resend})
+ * @param maxRequestBody      larger request bodies are refused with 413
+ * @param topics              Kafka topics
+ */
+@ConfigurationProperties("verification")
+public record VerificationProperties(
+        @DefaultValue("false") boolean confirmOnGet,
+        @DefaultValue("http://localhost:8081") String registrationBaseUrl,
+        @DefaultValue("16KB") DataSize maxRequestBody,
+        @DefaultValue Topics topics) {
+
+    public VerificationProperties {
+        URI uri = URI.create(registrationBaseUrl);
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new IllegalArgumentException(
+                    "verification.registration-base-url must be an absolute http(s) URL, was " + registrationBaseUrl);
+        }
+        registrationBaseUrl = registrationBaseUrl.replaceAll("/+$", "");
+    }
+
+    /** The form action of the resend button. */
+    public String resendUrl() {
+        return registrationBaseUrl + "/register/resend";
+    }
+
+    /**
+     * @param registrationEvents where {@code UserRegistered} and {@code VerificationReissued} come from
+     * @param verificationEvents where {@code EmailVerified} goes
+     * @param partitions         partitions of the topics this service creates if missing
+     */
+    public record Topics(
+            @DefaultValue(dev.verimail.events.Topics.REGISTRATION_EVENTS) String registrationEvents,
+            @DefaultValue(dev.verimail.events.Topics.VERIFICATION_EVENTS) String verificationEvents,
+            @DefaultValue("6") int partitions) {
+    }
+}

@@ -1,0 +1,2 @@
+/** Typed settings of the service. */
+package dev.verimail.verification.config;

@@ -1,0 +1,150 @@
+package dev.verimail.verification.web;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import dev.verimail.verification.config.VerificationProperties;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Refuses request bodies over {@code verification.max-request-body} (16 KiB) with 413: at once when the declared
+ * length is too large, and while reading when a chunked body grows past it. Nothing is stored for such requests.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class RequestBodyLimitFilter extends OncePerRequestFilter {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final long limit;
+
+    RequestBodyLimitFilter(VerificationProperties properties) {
+        this.limit = properties.maxRequestBody().toBytes();
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (request.getContentLengthLong() > limit) {
+            response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
+            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            Map<String, Object> body = new LinkedHashMap<>();
+            ProblemDetail problem = problem(limit);
+            body.put("type", problem.getType().toString());
+            body.put("title", problem.getTitle());
+            body.put("status", problem.getStatus());
+            body.put("detail", problem.getDetail());
+            body.put("code", "payload-too-large");
+            response.getOutputStream().write(JSON.writeValueAsBytes(body));
+            return;
+        }
+        chain.doFilter(new LimitedRequest(request, limit), response);
+    }
+
+    static ProblemDetail problem(long limit) {
+        return Problems.of(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Request body too large",
+                "The request body must not exceed " + limit + " bytes.");
+    }
+
+    static final class PayloadTooLargeException extends IOException {
+
+        private final long limit;
+
+        PayloadTooLargeException(long limit) {
+            super("Request body exceeds " + limit + " bytes");
+            this.limit = limit;
+        }
+
+        long limit() {
+            return limit;
+        }
+    }
+
+    private static final class LimitedRequest extends HttpServletRequestWrapper {
+
+        private final long limit;
+        private ServletInputStream stream;
+
+        LimitedRequest(HttpServletRequest request, long limit) {
+            super(request);
+            this.limit = limit;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() throws IOException {
+            if (stream == null) {
+                stream = new LimitedInputStream(super.getInputStream(), limit);
+            }
+            return stream;
+        }
+    }
+
+    private static final class LimitedInputStream extends ServletInputStream {
+
+        private final ServletInputStream in;
+        private final long limit;
+        private long read;
+
+        LimitedInputStream(ServletInputStream in, long limit) {
+            this.in = in;
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        private void count(int n) throws PayloadTooLargeException {
+            read += n;
+            if (read > limit) {
+                throw new PayloadTooLargeException(limit);
+            }
+        }
+
+        @Override
+        public boolean isFinished() {
+            return in.isFinished();
+        }
+
+        @Override
+        public boolean isReady() {
+            return in.isReady();
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+            in.setReadListener(listener);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.verimail.verification.web;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.verimail.verification.challenge.Outcome;
+import dev.verimail.verification.challenge.Verifications;
+
+/**
+ * The link as an API call, for apps that open links themselves. 200 for a valid link, also when it was used before
+ * (same {@code verifiedAt}), so clients may retry freely; 410 expired; 404 anything else.
+ */
+@RestController
+@RequestMapping(path = "/api/verifications", produces = MediaType.APPLICATION_JSON_VALUE)
+class VerificationApi {
+
+    private final Verifications verifications;
+
+    VerificationApi(Verifications verifications) {
+        this.verifications = verifications;
+    }
+
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    VerificationView verify(@RequestBody VerificationRequest request) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (request.token() == null || request.token().isBlank()) {
+            errors.put("token", "token is required");
+        }
+        if (request.authcode() == null || request.authcode().isBlank()) {
+            errors.put("authcode", "authcode is required");
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        Outcome outcome = verifications.verify(request.token(), request.authcode());
+        return switch (outcome.status()) {
+            case VERIFIED, ALREADY_VERIFIED -> new VerificationView(outcome.userId(), outcome.email(), outcome.verifiedAt());
+            case EXPIRED -> throw LinkProblem.expired();
+            case PENDING, NOT_VALID -> throw LinkProblem.notValid();
+        };
+    }
+
+    record VerificationRequest(String token, String authcode) {
+    }
+
+    record VerificationView(long userId, String email, Instant verifiedAt) {
+    }
+}

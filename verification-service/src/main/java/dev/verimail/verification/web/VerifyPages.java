@@ -1,0 +1,91 @@
+package dev.verimail.verification.web;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+import dev.verimail.verification.challenge.Outcome;
+import dev.verimail.verification.challenge.Verifications;
+import dev.verimail.verification.config.VerificationProperties;
+
+/**
+ * The pages behind the link in the email. GET only looks at the link and shows a "Confirm my email" button, because
+ * mail scanners open links to inspect them and must not verify anyone; the button POSTs and verifies. With
+ * {@code verification.confirm-on-get=true} the GET verifies at once, as the classic flow does.
+ */
+@Controller
+class VerifyPages {
+
+    private final Verifications verifications;
+    private final VerificationProperties properties;
+
+    VerifyPages(Verifications verifications, VerificationProperties properties) {
+        this.verifications = verifications;
+        this.properties = properties;
+    }
+
+    @GetMapping("/verify")
+    String open(@RequestParam(required = false) String token, @RequestParam(required = false) String authcode,
+            Model model, HttpServletResponse response) {
+        if (isBlank(token) || isBlank(authcode)) {
+            return incomplete(model, response);
+        }
+        Outcome outcome = properties.confirmOnGet() ? verifications.verify(token, authcode)
+                : verifications.check(token, authcode);
+        return show(outcome, token, authcode, model, response);
+    }
+
+    @PostMapping("/verify")
+    String confirm(@RequestParam(required = false) String token, @RequestParam(required = false) String authcode,
+            Model model, HttpServletResponse response) {
+        if (isBlank(token) || isBlank(authcode)) {
+            return incomplete(model, response);
+        }
+        return show(verifications.verify(token, authcode), token, authcode, model, response);
+    }
+
+    private String show(Outcome outcome, String token, String authcode, Model model, HttpServletResponse response) {
+        model.addAttribute("name", outcome.name());
+        model.addAttribute("email", outcome.email());
+        model.addAttribute("registrationUrl", properties.registrationBaseUrl() + "/register");
+        switch (outcome.status()) {
+            case PENDING -> {
+                model.addAttribute("token", token);
+                model.addAttribute("authcode", authcode);
+                return "verify-confirm";
+            }
+            case VERIFIED -> {
+                return "verify-verified";
+            }
+            case ALREADY_VERIFIED -> {
+                return "verify-already";
+            }
+            case EXPIRED -> {
+                response.setStatus(HttpStatus.GONE.value());
+                model.addAttribute("resendUrl", properties.resendUrl());
+                return "verify-expired";
+            }
+            default -> {
+                response.setStatus(HttpStatus.NOT_FOUND.value());
+                model.addAttribute("incomplete", false);
+                return "verify-invalid";
+            }
+        }
+    }
+
+    private String incomplete(Model model, HttpServletResponse response) {
+        response.setStatus(HttpStatus.BAD_REQUEST.value());
+        model.addAttribute("incomplete", true);
+        model.addAttribute("registrationUrl", properties.registrationBaseUrl() + "/register");
+        return "verify-invalid";
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+}
