@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 if [ "${VERIMAIL_SKIP_BUILD:-false}" != "true" ]; then
-  ./mvnw -B -q -Pbenchmark -DskipTests -pl benchmark,registration-service,mailer-service,verification-service -am package
+  ./mvnw -B -q -Pbenchmark -DskipTests -pl benchmark,registration-service,mailer-service,verification-service -am \
+    package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 fi
-exec java -Xmx2g -Dverimail.home="$PWD" -jar benchmark/target/benchmark.jar
+exec java -Xmx2g -Dverimail.home="$PWD" -cp "benchmark/target/classes:$(cat benchmark/target/classpath.txt)" \
+  dev.verimail.benchmark.Benchmark

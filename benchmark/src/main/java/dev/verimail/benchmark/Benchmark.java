@@ -96,7 +96,8 @@ public final class Benchmark {
     private final Map<Long, Signup> byUser = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<long[]> signupTimeline = new ConcurrentLinkedQueue<>();
     private final AtomicLong errors = new AtomicLong();
-    private final Map<String, String> notes = new HashMap<>();
+    private final Map<String, String> notes = new ConcurrentHashMap<>();
+    private final Map<String, Long> failures = new ConcurrentHashMap<>();
 
     private final Histogram closedLatency = histogram();
     private final Histogram openLatency = histogram();
@@ -137,7 +138,7 @@ public final class Benchmark {
         int verificationPort = KafkaBrokerProcess.freePort();
         int mailerPort = KafkaBrokerProcess.freePort();
         Map<String, String> common = Map.of("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "LOGGING_LEVEL_DEV_VERIMAIL", "WARN");
+                "LOGGING_LEVEL_DEV_VERIMAIL", System.getenv().getOrDefault("BENCH_SERVICE_LOG_LEVEL", "WARN"));
         registrationDb = TestDatabases.server().create("bench_registration");
         services.add(service(repository, "registration-service", registrationPort, registrationDb, common, Map.of()));
         services.add(service(repository, "verification-service", verificationPort,
@@ -232,7 +233,8 @@ public final class Benchmark {
 
         Report report = new Report(settings, closedLatency, openLatency, emailDelay, confirmLatency, confirmToVerified,
                 settings.signups() / seconds(closedTime), (signups.size() - settings.signups()) / seconds(openTime),
-                confirmedCount / seconds(confirmTime), emails, events, stats, errors.get(), signupTimeline, began);
+                confirmedCount / seconds(confirmTime), emails, events, stats, errors.get(), failures, notes,
+                signupTimeline, began);
         report.write(out);
         say("Report: " + out.resolve("report.md"));
     }
@@ -264,7 +266,7 @@ public final class Benchmark {
                     }
                 }
                 catch (Exception e) {
-                    errors.incrementAndGet();
+                    failure(e.getClass().getSimpleName(), e.getMessage());
                 }
                 finally {
                     done.countDown();
@@ -289,7 +291,7 @@ public final class Benchmark {
             http.sendAsync(request(base, email), HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
                 long micros = (System.nanoTime() - intended) / 1_000;
                 if (error != null) {
-                    errors.incrementAndGet();
+                    failure(error.getClass().getSimpleName(), error.getMessage());
                 }
                 else {
                     record(email, response, micros, openLatency);
@@ -302,9 +304,15 @@ public final class Benchmark {
         }
     }
 
+    private void failure(String kind, String sample) {
+        errors.incrementAndGet();
+        failures.merge(kind, 1L, Long::sum);
+        notes.putIfAbsent(kind, sample == null ? "" : sample.substring(0, Math.min(300, sample.length())));
+    }
+
     private void record(String email, HttpResponse<String> response, long micros, Histogram histogram) {
         if (response.statusCode() != 202) {
-            errors.incrementAndGet();
+            failure("sign-up " + response.statusCode(), response.body());
             return;
         }
         Signup signup = signups.computeIfAbsent(email, Signup::new);
@@ -388,7 +396,7 @@ public final class Benchmark {
                                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
                         long micros = (System.nanoTime() - start) / 1_000;
                         if (response.statusCode() != 200) {
-                            errors.incrementAndGet();
+                            failure("confirm " + response.statusCode(), response.body());
                             continue;
                         }
                         synchronized (confirmLatency) {
@@ -401,7 +409,7 @@ public final class Benchmark {
                     }
                 }
                 catch (Exception e) {
-                    errors.incrementAndGet();
+                    failure(e.getClass().getSimpleName(), e.getMessage());
                 }
                 finally {
                     done.countDown();

@@ -22,7 +22,8 @@ import dev.verimail.testbed.TestDatabases;
 /** Writes {@code report.md} and two SVG charts. All histograms hold microseconds. */
 record Report(Benchmark.Settings settings, Histogram closed, Histogram open, Histogram email, Histogram confirm,
         Histogram confirmToVerified, double closedRate, double openRate, double confirmRate, Benchmark.EmailCheck emails,
-        Benchmark.EventCheck events, List<ProcessStats> processes, long errors, Collection<long[]> timeline,
+        Benchmark.EventCheck events, List<ProcessStats> processes, long errors, Map<String, Long> failures,
+        Map<String, String> notes, Collection<long[]> timeline,
         Instant began) {
 
     void write(Path dir) throws IOException {
@@ -76,6 +77,12 @@ record Report(Benchmark.Settings settings, Histogram closed, Histogram open, His
         md.append("| duplicate events | ").append(events.duplicates()).append(" |\n");
         md.append("| failed requests (non-2xx or error) | ").append(errors).append(" |\n\n");
         boolean clean = emails.lost() == 0 && emails.duplicates() == 0 && events.missing() == 0 && events.duplicates() == 0;
+        if (!failures.isEmpty() || !notes.isEmpty()) {
+            md.append("Failures and notes:\n\n");
+            failures.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
+            notes.forEach((k, v) -> md.append("- ").append(k).append(": `").append(v.replace('`', '\'')).append("`\n"));
+            md.append('\n');
+        }
         md.append(clean ? "**Verdict: every accepted sign-up got exactly one email and every confirm exactly one event.**\n\n"
                 : "**Verdict: NOT clean - see the counts above.**\n\n");
         md.append("## Processes\n\n| process | peak RSS | CPU seconds |\n|---|---|---|\n");

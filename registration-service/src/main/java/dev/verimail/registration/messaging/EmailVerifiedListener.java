@@ -1,9 +1,13 @@
 package dev.verimail.registration.messaging;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 
 import dev.verimail.events.verification.EmailVerified;
@@ -27,8 +31,30 @@ class EmailVerifiedListener {
         this.registrations = registrations;
     }
 
-    @KafkaListener(id = "registration-email-verified", topics = "${registration.topics.verification-events:verification-events}")
-    void on(ConsumerRecord<String, String> record) {
+    /**
+     * A whole poll at a time, applied in one transaction. An unreadable record is handed to the error handler with
+     * its index: the records before it are applied first, it goes to the dead-letter topic, the rest come again.
+     */
+    @KafkaListener(id = "registration-email-verified",
+            topics = "${registration.topics.verification-events:verification-events}", batch = "true")
+    void on(List<ConsumerRecord<String, String>> records) {
+        List<EmailVerified> events = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            try {
+                EmailVerified event = read(records.get(i));
+                if (event != null) {
+                    events.add(event);
+                }
+            }
+            catch (UnreadableEventException e) {
+                registrations.markAllVerified(events);
+                throw new BatchListenerFailedException(e.getMessage(), e, i);
+            }
+        }
+        registrations.markAllVerified(events);
+    }
+
+    private EmailVerified read(ConsumerRecord<String, String> record) {
         VerificationEvent event;
         try {
             event = EventJson.read(record.value(), VerificationEvent.class);
@@ -36,16 +62,17 @@ class EmailVerifiedListener {
         catch (InvalidTypeIdException e) {
             log.debug("Skipping event of a type this version does not know ({}-{}@{})", record.topic(),
                     record.partition(), record.offset());
-            return;
+            return null;
         }
         catch (JacksonException | IllegalArgumentException e) {
-            throw new UnreadableEventException("Not a verification event: " + e.getMessage(), e);
+            throw new UnreadableEventException("Not a verification event: " + e.getClass().getSimpleName(), e);
         }
         if (event instanceof EmailVerified verified) {
             if (verified.eventId() == null || verified.verifiedAt() == null) {
                 throw new UnreadableEventException("EmailVerified without eventId or verifiedAt", null);
             }
-            registrations.markVerified(verified);
+            return verified;
         }
+        return null;
     }
 }

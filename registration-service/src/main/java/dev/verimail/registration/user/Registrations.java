@@ -135,6 +135,18 @@ public class Registrations {
     }
 
     /**
+     * Applies a batch of {@code EmailVerified} in one transaction (one commit per Kafka poll rather than per event),
+     * users in id order so concurrent consumers never deadlock. Idempotent like {@link #markVerified}.
+     *
+     * @return how many users changed
+     */
+    public int markAllVerified(List<EmailVerified> events) {
+        List<EmailVerified> ordered = events.stream().sorted(java.util.Comparator.comparingLong(EmailVerified::userId)).toList();
+        Integer changed = tx.execute(status -> (int) ordered.stream().filter(this::markVerified).count());
+        return changed == null ? 0 : changed;
+    }
+
+    /**
      * Applies {@code EmailVerified}. Idempotent: a replay or a second event for a verified user changes nothing.
      *
      * @return whether this call changed the user
