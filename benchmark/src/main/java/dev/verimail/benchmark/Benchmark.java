@@ -130,9 +130,12 @@ public final class Benchmark {
         System.exit(0);
     }
 
-    void startSystem(Path repository) {
+    void startSystem(Path repository) throws java.io.IOException {
         say("Starting Kafka, the SendCloud stand-in (" + settings.latencyMs() + " ms) and the three services");
-        kafka = KafkaBrokerProcess.on(KafkaBrokerProcess.freePort(), out.resolve("kafka")).start();
+        Path kafkaDir = out.resolve("kafka");
+        deleteRecursively(kafkaDir);
+        deleteRecursively(out.resolve("logs"));
+        kafka = KafkaBrokerProcess.on(KafkaBrokerProcess.freePort(), kafkaDir).start();
         sendCloud = SendCloudStandIn.start(0, 16).latency(Duration.ofMillis(settings.latencyMs()));
         int registrationPort = KafkaBrokerProcess.freePort();
         int verificationPort = KafkaBrokerProcess.freePort();
@@ -198,6 +201,19 @@ public final class Benchmark {
         }
         EmailCheck emails = checkEmails(lastAccepted);
 
+        say("Waiting for verification-service to hold every challenge");
+        Instant challengesStart = Instant.now();
+        long expectedChallenges = accepted + 2_000;
+        while (counter(services.get(1).baseUrl(), "verification_challenges_received_total{outcome=\"stored\"}") < expectedChallenges
+                && Instant.now().isBefore(drainDeadline.plusSeconds(120))) {
+            Thread.sleep(500);
+        }
+        notes.put("verification-service caught up with the last challenge",
+                String.format(Locale.ROOT, "%.1f s after the last email went out", seconds(Duration.between(challengesStart, Instant.now()))));
+
+        if (!emails.links().isEmpty()) {
+            notes.put("sample link", emails.links().get(0).replaceAll("authcode=.*", "authcode=…"));
+        }
         say("Phase 3: confirming " + emails.links().size() + " links, " + settings.confirmClients() + " clients");
         VerifiedWatcher watcher = new VerifiedWatcher();
         Thread watcherThread = new Thread(watcher, "verified-watcher");
@@ -214,10 +230,12 @@ public final class Benchmark {
         watcherThread.join();
         for (Signup s : byUser.values()) {
             if (s.confirmed != null && s.seenVerified != null) {
-                confirmToVerified.recordValue(Math.max(0, Duration.between(s.confirmed, s.seenVerified).toMillis()));
+                confirmToVerified.recordValue(Math.max(0, Duration.between(s.confirmed, s.seenVerified).toNanos() / 1_000));
             }
         }
         EventCheck events = checkEvents(confirmedCount);
+        scrape(services.get(1).baseUrl(), "verification_verifications_rejected_total");
+        scrape(services.get(2).baseUrl(), "mailer_emails_failed_total");
 
         List<ProcessStats> stats = new ArrayList<>();
         for (ServiceProcess s : services) {
@@ -479,6 +497,43 @@ public final class Benchmark {
             params.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return params;
+    }
+
+    private double counter(String base, String sample) {
+        try {
+            String body = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            return body.lines().filter(l -> l.startsWith(sample + " ")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                    .findFirst().orElse(0);
+        }
+        catch (Exception e) {
+            return 0;
+        }
+    }
+
+    /** Copies non-zero samples of a counter from a service's Prometheus endpoint into the report's notes. */
+    private void scrape(String base, String metric) {
+        try {
+            String body = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            body.lines().filter(l -> l.startsWith(metric) && !l.endsWith(" 0.0"))
+                    .forEach(l -> notes.put(l.substring(0, l.lastIndexOf(' ')), l.substring(l.lastIndexOf(' ') + 1)));
+        }
+        catch (Exception e) {
+            notes.put("scrape " + metric, e.toString());
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Histogram histogram() {

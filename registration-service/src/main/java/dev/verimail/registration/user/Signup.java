@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /**
  * A validated, normalised sign-up. The only way to get one is {@link #of}, so a {@code Signup} is always valid.
  *
- * @param name     trimmed, 1-100 characters, no control characters
+ * @param name     trimmed, 1-100 characters (code points), no control, invisible formatting or bidi control
+ *                 characters
  * @param email    trimmed, as the person typed it
  * @param emailKey lower-case form of the address; unique across users
  */
@@ -27,7 +28,7 @@ public record Signup(String name, String email, String emailKey) {
      */
     public static Signup of(String rawName, String rawEmail) {
         Map<String, String> errors = new LinkedHashMap<>();
-        String name = rawName == null ? "" : rawName.strip();
+        String name = rawName == null ? "" : trimName(rawName);
         String email = rawEmail == null ? "" : rawEmail.strip();
 
         String nameProblem = nameProblem(name);
@@ -49,6 +50,26 @@ public record Signup(String name, String email, String emailKey) {
         return email.strip().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Removes white space at both ends, including the Unicode spaces {@link String#strip()} keeps (no-break space,
+     * narrow no-break space, figure space), so a name of spaces alone counts as empty, not as a blank name.
+     */
+    public static String trimName(String raw) {
+        int start = 0;
+        int end = raw.length();
+        while (start < end && isSpace(raw.codePointAt(start))) {
+            start += Character.charCount(raw.codePointAt(start));
+        }
+        while (end > start && isSpace(raw.codePointBefore(end))) {
+            end -= Character.charCount(raw.codePointBefore(end));
+        }
+        return raw.substring(start, end);
+    }
+
+    private static boolean isSpace(int cp) {
+        return Character.isWhitespace(cp) || Character.isSpaceChar(cp);
+    }
+
     static String nameProblem(String name) {
         if (name.isEmpty()) {
             return "Please enter your name.";
@@ -62,14 +83,19 @@ public record Signup(String name, String email, String emailKey) {
         return null;
     }
 
-    private static boolean forbiddenInName(int cp) {
+    /**
+     * Control characters, lone surrogates, unassigned and private-use code points, line breaks, and every invisible
+     * formatting character (Unicode category Cf: bidi embeddings, overrides, isolates and marks, zero-width space,
+     * word joiner, soft hyphen, BOM, tag characters), except the zero-width (non-)joiner that Persian and Indic
+     * names and emoji sequences need. U+FFFD is what undecodable input turns into: never part of a real name.
+     */
+    static boolean forbiddenInName(int cp) {
         int type = Character.getType(cp);
         return type == Character.CONTROL || type == Character.SURROGATE || type == Character.UNASSIGNED
                 || type == Character.PRIVATE_USE || type == Character.LINE_SEPARATOR
                 || type == Character.PARAGRAPH_SEPARATOR
-                || (cp >= 0x202A && cp <= 0x202E) // bidi embeddings and overrides
-                || (cp >= 0x2066 && cp <= 0x2069) // bidi isolates
-                || cp == 0xFEFF;
+                || (type == Character.FORMAT && cp != 0x200C && cp != 0x200D)
+                || cp == 0xFFFD;
     }
 
     static String emailProblem(String email) {

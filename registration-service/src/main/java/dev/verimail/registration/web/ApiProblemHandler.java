@@ -1,11 +1,15 @@
 package dev.verimail.registration.web;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -16,7 +20,9 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import dev.verimail.registration.user.EmailTakenException;
@@ -67,6 +73,22 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(RequestBodyLimitFilter.problem(e.limit()));
     }
 
+    /**
+     * A request Tomcat or Spring cannot decode: a parameter with a broken {@code %} escape or invalid UTF-8
+     * ({@code ?token=%zz}), or a multipart body this service never asked for, without a boundary or cut short. The
+     * client's mistake (400), not ours. Pages get the error page, the API a problem.
+     */
+    @ExceptionHandler({ InvalidParameterException.class, MultipartException.class })
+    ResponseEntity<ProblemDetail> undecodableRequest(Exception e, HttpServletRequest request,
+            HttpServletResponse response) throws IOException {
+        if (!request.getRequestURI().startsWith("/api/")) {
+            response.sendError(HttpStatus.BAD_REQUEST.value());
+            return null;
+        }
+        return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "bad-request", "Bad request",
+                "The request body could not be read."));
+    }
+
     @ExceptionHandler({ CannotCreateTransactionException.class, DataAccessResourceFailureException.class })
     ResponseEntity<ProblemDetail> databaseDown(RuntimeException e, HttpServletRequest request) {
         htmlPagesShowTheErrorPage(e, request);
@@ -102,6 +124,26 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON",
                 "The request body is not a JSON object with the expected fields.");
         return ResponseEntity.badRequest().body(problem);
+    }
+
+    /**
+     * Framework errors (unknown path, wrong method, unreadable request) of the HTML pages go to the error page like
+     * any other error; only the API answers with problem details.
+     */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+            HttpStatusCode statusCode, WebRequest request) {
+        if (request instanceof ServletWebRequest servlet && servlet.getResponse() != null
+                && !servlet.getRequest().getRequestURI().startsWith("/api/")) {
+            try {
+                servlet.getResponse().sendError(statusCode.value());
+                return null;
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return super.handleExceptionInternal(ex, body, headers, statusCode, request);
     }
 
     @Override

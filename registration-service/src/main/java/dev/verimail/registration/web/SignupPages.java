@@ -1,5 +1,6 @@
 package dev.verimail.registration.web;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.slf4j.Logger;
@@ -12,6 +13,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import dev.verimail.registration.user.EmailTakenException;
@@ -51,9 +53,15 @@ class SignupPages {
 
     @PostMapping("/register")
     String submit(@RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "") String email,
-            Model model, RedirectAttributes redirect, HttpServletResponse response) {
+            Model model, RedirectAttributes redirect, HttpServletRequest request, HttpServletResponse response) {
         model.addAttribute("name", name);
         model.addAttribute("email", email);
+        Map<String, String> repeated = repeatedFields(request, "name", "email");
+        if (!repeated.isEmpty()) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            model.addAttribute("errors", repeated);
+            return "register";
+        }
         try {
             User user = registrations.register(Signup.of(name, email));
             redirect.addFlashAttribute("name", user.getName());
@@ -81,8 +89,15 @@ class SignupPages {
 
     /** The expired-link page of verification-service posts here. Answers alike for every address. */
     @PostMapping("/register/resend")
-    String resend(@RequestParam(defaultValue = "") String email, Model model, HttpServletResponse response) {
+    String resend(@RequestParam(defaultValue = "") String email, Model model, HttpServletRequest request,
+            HttpServletResponse response) {
         model.addAttribute("email", email.strip());
+        Map<String, String> repeated = repeatedFields(request, "email");
+        if (!repeated.isEmpty()) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            model.addAttribute("errors", repeated);
+            return "resend";
+        }
         try {
             registrations.resend(email);
             model.addAttribute("sent", true);
@@ -99,6 +114,21 @@ class SignupPages {
         }
         model.addAttribute("errors", Map.of());
         return "resend";
+    }
+
+    /**
+     * A field sent twice would reach us joined with a comma ({@code name=a&name=b} is "a,b"): a value nobody typed.
+     * Refused like a duplicate key in JSON.
+     */
+    private static Map<String, String> repeatedFields(HttpServletRequest request, String... fields) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        for (String field : fields) {
+            String[] values = request.getParameterValues(field);
+            if (values != null && values.length > 1) {
+                errors.put(field, "Please fill in this field once.");
+            }
+        }
+        return errors;
     }
 
     @GetMapping("/register/check-email")

@@ -12,18 +12,6 @@ interface ChallengeRepository extends JpaRepository<Challenge, Long> {
 
     Optional<Challenge> findByToken(String token);
 
-    boolean existsByEventId(String eventId);
-
-    boolean existsByToken(String token);
-
-    boolean existsByUserIdAndIssuedAtAfter(long userId, Instant issuedAt);
-
-    /** Retires every challenge of the user issued before {@code issuedAt}. */
-    @Modifying(flushAutomatically = true, clearAutomatically = true)
-    @Query("update Challenge c set c.supersededAt = :now "
-            + "where c.userId = :userId and c.issuedAt < :issuedAt and c.supersededAt is null")
-    int supersedeOlder(@Param("userId") long userId, @Param("issuedAt") Instant issuedAt, @Param("now") Instant now);
-
     /**
      * Uses the challenge. The conditions make it single-use: of any number of concurrent calls, one changes the row
      * and all others find {@code verified_at} set and change nothing.

@@ -32,17 +32,14 @@ public class Challenges {
 
     private static final Logger log = LoggerFactory.getLogger(Challenges.class);
 
-    private final ChallengeRepository challenges;
-    private final UserVerificationRepository users;
+    private final ChallengeBatchStore batchStore;
     private final Clock clock;
     private final TransactionTemplate tx;
     private final Counter stored;
     private final Counter duplicates;
 
-    Challenges(ChallengeRepository challenges, UserVerificationRepository users, Clock clock,
-            PlatformTransactionManager transactions, MeterRegistry meters) {
-        this.challenges = challenges;
-        this.users = users;
+    Challenges(ChallengeBatchStore batchStore, Clock clock, PlatformTransactionManager transactions, MeterRegistry meters) {
+        this.batchStore = batchStore;
         this.clock = clock;
         this.tx = new TransactionTemplate(transactions);
         // READ COMMITTED: no gap locks, so consumers storing challenges of different users never deadlock on the
@@ -79,7 +76,8 @@ public class Challenges {
                 .sorted(Comparator.comparingLong(ChallengeData::userId)).toList();
         List<ChallengeData> storedNow;
         try {
-            storedNow = tx.execute(status -> batch.stream().filter(this::store).toList());
+            Instant now = Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
+            storedNow = tx.execute(status -> batchStore.store(batch, now));
         }
         catch (DataIntegrityViolationException e) {
             String message = String.valueOf(e.getMostSpecificCause().getMessage());
@@ -120,29 +118,5 @@ public class Challenges {
 
     private static RegistrationEvent eventOf(List<? extends RegistrationEvent> events, ChallengeData data) {
         return events.stream().filter(e -> e.eventId().toString().equals(data.eventId())).findFirst().orElseThrow();
-    }
-
-    private boolean store(ChallengeData data) {
-        users.ensureExists(data.userId());
-        users.lock(data.userId());
-        if (challenges.existsByEventId(data.eventId())) {
-            return false;
-        }
-        if (challenges.existsByToken(data.token())) {
-            log.warn("Event {} reuses the token of another challenge; ignored", data.eventId());
-            return false;
-        }
-        Instant now = Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
-        int retired = challenges.supersedeOlder(data.userId(), data.issuedAt(), now);
-        boolean newerExists = challenges.existsByUserIdAndIssuedAtAfter(data.userId(), data.issuedAt());
-        challenges.save(Challenge.received(data, now, newerExists));
-        if (retired > 0) {
-            log.info("Challenge {} of user {} replaces {} older one(s)", data.eventId(), data.userId(), retired);
-        }
-        if (newerExists) {
-            log.info("Challenge {} of user {} arrived after a newer one; stored as superseded", data.eventId(),
-                    data.userId());
-        }
-        return true;
     }
 }

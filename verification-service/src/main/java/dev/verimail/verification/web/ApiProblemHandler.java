@@ -5,9 +5,11 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -20,6 +22,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -53,6 +56,22 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler
     ResponseEntity<ProblemDetail> tooLarge(RequestBodyLimitFilter.PayloadTooLargeException e) {
         return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(RequestBodyLimitFilter.problem(e.limit()));
+    }
+
+    /**
+     * A request Tomcat or Spring cannot decode: a parameter with a broken {@code %} escape or invalid UTF-8
+     * ({@code ?token=%zz}), or a multipart body this service never asked for, without a boundary or cut short. The
+     * client's mistake (400), not ours. Pages get the error page, the API a problem.
+     */
+    @ExceptionHandler({ InvalidParameterException.class, MultipartException.class })
+    ResponseEntity<ProblemDetail> undecodableRequest(Exception e, HttpServletRequest request,
+            HttpServletResponse response) throws IOException {
+        if (!request.getRequestURI().startsWith("/api/")) {
+            response.sendError(HttpStatus.BAD_REQUEST.value());
+            return null;
+        }
+        return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "bad-request", "Bad request",
+                "The request body could not be read."));
     }
 
     @ExceptionHandler({ CannotCreateTransactionException.class, DataAccessResourceFailureException.class })

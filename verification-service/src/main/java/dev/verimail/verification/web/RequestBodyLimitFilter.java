@@ -43,19 +43,23 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > limit) {
-            response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            Map<String, Object> body = new LinkedHashMap<>();
-            ProblemDetail problem = problem(limit);
-            body.put("type", problem.getType().toString());
-            body.put("title", problem.getTitle());
-            body.put("status", problem.getStatus());
-            body.put("detail", problem.getDetail());
-            body.put("code", "payload-too-large");
-            response.getOutputStream().write(JSON.writeValueAsBytes(body));
+            write(response, problem(limit));
             return;
         }
         chain.doFilter(new LimitedRequest(request, limit), response);
+    }
+
+    /** Answers with a problem from a filter, where no exception handler can. */
+    static void write(HttpServletResponse response, ProblemDetail problem) throws IOException {
+        response.setStatus(problem.getStatus());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", problem.getType().toString());
+        body.put("title", problem.getTitle());
+        body.put("status", problem.getStatus());
+        body.put("detail", problem.getDetail());
+        body.put("code", problem.getProperties().get("code"));
+        response.getOutputStream().write(JSON.writeValueAsBytes(body));
     }
 
     static ProblemDetail problem(long limit) {

@@ -1,0 +1,114 @@
+package dev.verimail.verification.challenge;
+
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Calendar;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TimeZone;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stores a batch of challenges with a handful of statements however large the batch, inside the caller's
+ * transaction: create and lock the users' rows (in id order), find the events seen before, find each user's newest
+ * existing challenge, retire what the batch makes old, insert the rest in one JDBC batch. The rules are those of
+ * one event at a time: an event seen before changes nothing; only a user's newest challenge (by {@code occurredAt})
+ * stays valid, whatever the arrival order; challenges issued at the same instant both stay valid.
+ */
+@Component
+class ChallengeBatchStore {
+
+    private final JdbcTemplate jdbc;
+
+    ChallengeBatchStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** @return the challenges of the batch that were new, in the batch's order */
+    List<ChallengeData> store(List<ChallengeData> batch, Instant now) {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        TreeSet<Long> userIds = batch.stream().map(ChallengeData::userId).collect(Collectors.toCollection(TreeSet::new));
+        String users = placeholders(userIds.size());
+        jdbc.update("INSERT INTO user_verification (user_id) VALUES " + String.join(",", Collections.nCopies(userIds.size(), "(?)"))
+                + " ON DUPLICATE KEY UPDATE user_id = user_id", userIds.toArray());
+        jdbc.queryForList("SELECT user_id FROM user_verification WHERE user_id IN (" + users + ") ORDER BY user_id FOR UPDATE",
+                Long.class, userIds.toArray());
+
+        Map<String, ChallengeData> fresh = new LinkedHashMap<>();
+        for (ChallengeData data : batch) {
+            fresh.putIfAbsent(data.eventId(), data);
+        }
+        Set<String> seen = new HashSet<>(jdbc.queryForList("SELECT event_id FROM challenge WHERE event_id IN ("
+                + placeholders(fresh.size()) + ")", String.class, fresh.keySet().toArray()));
+        fresh.keySet().removeAll(seen);
+        if (fresh.isEmpty()) {
+            return List.of();
+        }
+
+        Map<Long, Instant> newest = new HashMap<>();
+        jdbc.query("SELECT user_id, MAX(issued_at) AS newest FROM challenge WHERE user_id IN (" + users + ") GROUP BY user_id",
+                rs -> {
+                    newest.put(rs.getLong("user_id"), rs.getTimestamp("newest", utc()).toInstant());
+                }, userIds.toArray());
+        Map<Long, Instant> newestExisting = Map.copyOf(newest);
+        for (ChallengeData data : fresh.values()) {
+            newest.merge(data.userId(), data.issuedAt(), (a, b) -> a.isAfter(b) ? a : b);
+        }
+        for (Map.Entry<Long, Instant> existing : newestExisting.entrySet()) {
+            Instant newestOverall = newest.get(existing.getKey());
+            if (newestOverall.isAfter(existing.getValue())) {
+                jdbc.update("UPDATE challenge SET superseded_at = ? WHERE user_id = ? AND issued_at < ? AND superseded_at IS NULL",
+                        ps -> {
+                            ps.setTimestamp(1, Timestamp.from(now), utc());
+                            ps.setLong(2, existing.getKey());
+                            ps.setTimestamp(3, Timestamp.from(newestOverall), utc());
+                        });
+            }
+        }
+
+        List<ChallengeData> inserted = new ArrayList<>(fresh.values());
+        jdbc.batchUpdate("""
+                INSERT INTO challenge (event_id, token, authcode_hash, user_id, email, name, issued_at, expires_at,
+                                       received_at, superseded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", inserted, inserted.size(), (ps, data) -> {
+            ps.setString(1, data.eventId());
+            ps.setString(2, data.token());
+            ps.setBytes(3, AuthcodeHash.of(data.authcode()));
+            ps.setLong(4, data.userId());
+            ps.setString(5, data.email());
+            ps.setString(6, data.name());
+            ps.setTimestamp(7, Timestamp.from(data.issuedAt()), utc());
+            ps.setTimestamp(8, Timestamp.from(data.expiresAt()), utc());
+            ps.setTimestamp(9, Timestamp.from(now), utc());
+            if (data.issuedAt().isBefore(newest.get(data.userId()))) {
+                ps.setTimestamp(10, Timestamp.from(now), utc());
+            }
+            else {
+                ps.setNull(10, Types.TIMESTAMP);
+            }
+        });
+        return inserted;
+    }
+
+    /** Hibernate writes instants as UTC ({@code hibernate.jdbc.time_zone}); so must this class, whatever the JVM's zone. */
+    private static Calendar utc() {
+        return Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+    }
+
+    private static String placeholders(int n) {
+        return String.join(",", Collections.nCopies(n, "?"));
+    }
+}
