@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -96,8 +97,8 @@ public class OutboxRelay implements SmartLifecycle {
                 acks.add(kafka.send(row.toRecord(properties.source())));
             }
             awaitAcks(acks);
-            jdbc.batchUpdate("DELETE FROM outbox_event WHERE id = ?", rows, rows.size(),
-                    (ps, row) -> ps.setLong(1, row.id()));
+            jdbc.update("DELETE FROM outbox_event WHERE id IN (" + String.join(",", Collections.nCopies(rows.size(), "?")) + ")",
+                    rows.stream().map(Row::id).toArray());
             return rows.size();
         });
         int n = count == null ? 0 : count;
