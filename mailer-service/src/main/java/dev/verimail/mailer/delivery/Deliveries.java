@@ -41,6 +41,8 @@ class Deliveries {
     private static final Logger log = LoggerFactory.getLogger(Deliveries.class);
     private static final int MAX_ERROR = 1000;
     private static final String OPEN = "status IN ('PENDING', 'RETRYING')";
+    /** FAILED for a permanent SendCloud error and still holding its link: an operator may send it again. */
+    private static final String REDRIVABLE = "status = 'FAILED' AND failure_reason = 'PERMANENT' AND token IS NOT NULL";
     private static final String CLAIM_COLUMNS = "event_id, claim_token, status, user_id, email, name, token, authcode, "
             + "occurred_at, expires_at, attempts, redrives";
 
@@ -164,13 +166,20 @@ class Deliveries {
         }
     }
 
+    /**
+     * Makes the user's earlier unsent deliveries moot. Open ones count as newly failed; ones that had failed for a
+     * permanent reason (and kept their link for a re-drive) only lose the link: they were counted when they failed.
+     */
     private int supersedeEarlier(RegistrationEvent reissue, Instant now) {
+        MapSqlParameterSource p = new MapSqlParameterSource("user", reissue.userId())
+                .addValue("at", db(reissue.occurredAt())).addValue("id", reissue.eventId().toString())
+                .addValue("now", db(now));
+        jdbc.update("UPDATE delivery SET failure_reason = 'SUPERSEDED', token = NULL, authcode = NULL, updated_at = :now "
+                + "WHERE user_id = :user AND occurred_at < :at AND event_id <> :id AND " + REDRIVABLE, p);
         return jdbc.update("UPDATE delivery SET status = 'FAILED', failure_reason = 'SUPERSEDED', "
                 + "last_error = 'A newer link was issued before this one was sent', next_attempt_at = NULL, "
                 + "token = NULL, authcode = NULL, updated_at = :now "
-                + "WHERE user_id = :user AND occurred_at < :at AND event_id <> :id AND " + OPEN,
-                new MapSqlParameterSource("user", reissue.userId()).addValue("at", db(reissue.occurredAt()))
-                        .addValue("id", reissue.eventId().toString()).addValue("now", db(now)));
+                + "WHERE user_id = :user AND occurred_at < :at AND event_id <> :id AND " + OPEN, p);
     }
 
     /**
@@ -220,11 +229,15 @@ class Deliveries {
                 + " WHERE event_id = :id AND claim_token = :claim", p);
     }
 
+    /**
+     * FAILED for a permanent SendCloud error. The link is kept until it expires ({@link #clearExpiredSecrets}), so
+     * that once the cause is fixed (a wrong API key, a template) {@link #redriveFailed} can send it after all.
+     */
     boolean markFailed(Claim claim, SendResult result, int calls) {
         Instant now = clock.instant();
         return write("UPDATE delivery SET status = 'FAILED', failure_reason = 'PERMANENT', sendcloud_code = :code, "
                 + "last_error = :error, attempts = attempts + :calls, updated_at = :now, next_attempt_at = NULL, "
-                + "claim_token = NULL, token = NULL, authcode = NULL "
+                + "claim_token = NULL "
                 + "WHERE event_id = :id AND claim_token = :claim AND " + OPEN,
                 params(claim, now).addValue("code", result.code()).addValue("error", truncate(result.error(), MAX_ERROR))
                         .addValue("calls", calls));
@@ -265,6 +278,34 @@ class Deliveries {
         return write("UPDATE delivery SET status = 'FAILED', failure_reason = 'EXPIRED', attempts = attempts + :calls"
                 + lastError + ", updated_at = :now, next_attempt_at = NULL, claim_token = NULL, token = NULL, "
                 + "authcode = NULL WHERE event_id = :id AND claim_token = :claim AND " + OPEN, p);
+    }
+
+    /**
+     * Makes deliveries that FAILED for a permanent SendCloud error due again (RETRYING, next attempt now), when
+     * they still hold their link, it has not expired and no newer link superseded them; {@code code} limits it to
+     * one SendCloud code. A FAILED row is held by nobody (no claim token), so the re-drive claims these like any
+     * other due row, one instance each. Returns how many.
+     */
+    int redriveFailed(Integer code) {
+        Instant now = clock.instant();
+        MapSqlParameterSource p = new MapSqlParameterSource("now", db(now));
+        if (code != null) {
+            p.addValue("code", code);
+        }
+        String sql = "UPDATE delivery SET status = 'RETRYING', failure_reason = NULL, redrives = 0, "
+                + "next_attempt_at = :now, claim_token = NULL, updated_at = :now WHERE " + REDRIVABLE
+                + " AND authcode IS NOT NULL AND expires_at > :now" + (code == null ? "" : " AND sendcloud_code = :code");
+        Integer count = transactions.execute(status -> jdbc.update(sql, p));
+        return count == null ? 0 : count;
+    }
+
+    /** Clears the link of deliveries that FAILED and whose link has expired: nothing can send them any more. */
+    int clearExpiredSecrets() {
+        Instant now = clock.instant();
+        Integer count = transactions.execute(status -> jdbc.update("UPDATE delivery SET token = NULL, authcode = NULL, "
+                + "updated_at = :now WHERE status = 'FAILED' AND token IS NOT NULL AND expires_at <= :now",
+                new MapSqlParameterSource("now", db(now))));
+        return count == null ? 0 : count;
     }
 
     /** The n-th re-drive waits initial-delay * 2^n, at most max-delay, with +-20 % jitter. */

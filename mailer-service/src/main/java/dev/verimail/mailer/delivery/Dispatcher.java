@@ -10,6 +10,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
@@ -35,6 +36,9 @@ import jakarta.annotation.PreDestroy;
 class Dispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    /** SendCloud's statusCode for a wrong API user or key. */
+    private static final int BAD_CREDENTIALS = 40005;
+    private static final Duration CREDENTIALS_WARNING_EVERY = Duration.ofMinutes(1);
 
     private final Deliveries deliveries;
     private final MailTransport transport;
@@ -47,6 +51,7 @@ class Dispatcher {
     private final RetryTemplate oneAttempt;
     private final RetryTemplate databaseRetries;
     private final int concurrency;
+    private final AtomicLong lastCredentialsWarning = new AtomicLong();
 
     Dispatcher(Deliveries deliveries, MailTransport transport, MailerMetrics metrics, MailerProperties properties,
             SendCloudProperties sendCloud, Clock clock) {
@@ -199,7 +204,31 @@ class Dispatcher {
         else {
             databaseRetries.execute(ctx -> deliveries.markFailed(claim, result, calls.get()));
             metrics.failed(result.code() == null ? "none" : result.code().toString());
-            log.warn("Delivery {} failed for good: {}", claim.eventId(), result.error());
+            log.warn("Delivery {} failed for good: {}. It keeps its link until {}: once the cause is fixed, "
+                    + "POST /admin/deliveries/redrive?code={} sends it", claim.eventId(), result.error(),
+                    claim.expiresAt(), result.code());
+            if (result.code() != null && result.code() == BAD_CREDENTIALS) {
+                warnAboutCredentials();
+            }
+        }
+    }
+
+    /**
+     * SendCloud refuses our credentials: no email can go out until an operator acts, so say what to do, at most
+     * once a minute (a batch of failures must not flood the log). Never names the key.
+     */
+    private void warnAboutCredentials() {
+        long now = System.nanoTime();
+        long last = lastCredentialsWarning.get();
+        if (last != 0 && now - last < CREDENTIALS_WARNING_EVERY.toNanos()) {
+            return;
+        }
+        if (lastCredentialsWarning.compareAndSet(last, now == 0 ? 1 : now)) {
+            log.error("SendCloud rejects the API credentials ({}): no verification email can be sent. Fix "
+                    + "SENDCLOUD_API_USER / SENDCLOUD_API_KEY and restart the mailer, then send the failed deliveries "
+                    + "with POST /admin/deliveries/redrive?code={} (they keep their link until it expires; "
+                    + "mailer_emails_failed_total{code=\"{}\"} counts them)", BAD_CREDENTIALS, BAD_CREDENTIALS,
+                    BAD_CREDENTIALS);
         }
     }
 

@@ -38,10 +38,17 @@ class MailerMetrics {
                 .tag("transport", transport).tag("code", code).register(registry).increment();
     }
 
-    /** {@code stage}: {@code quick} (a spring-retry attempt), {@code scheduled} (handed to the re-drive), {@code redrive}. */
+    /** {@code stage}: {@code quick} (a spring-retry attempt), {@code scheduled} (handed to the re-drive), {@code redrive}
+     * ({@code admin}: see {@link #redriven}). */
     void retried(String stage) {
         Counter.builder("mailer.emails.retried").description("Retries of sends").tag("stage", stage)
                 .register(registry).increment();
+    }
+
+    /** Deliveries an operator made due again ({@code POST /admin/deliveries/redrive}). */
+    void redriven(int count) {
+        Counter.builder("mailer.emails.retried").description("Retries of sends").tag("stage", "admin")
+                .register(registry).increment(count);
     }
 
     SendResult timeSend(Supplier<SendResult> call) {

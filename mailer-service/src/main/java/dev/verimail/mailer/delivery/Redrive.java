@@ -51,4 +51,22 @@ class Redrive {
             log.warn("Re-drive failed, trying again in a moment: {}", e.getMessage());
         }
     }
+
+    /**
+     * Deliveries that FAILED for a permanent error keep their link so that an operator can re-drive them once the
+     * cause is fixed; once the link has expired nothing can send them, so the link goes.
+     */
+    @Scheduled(fixedDelayString = "${mailer.redrive.secret-sweep-interval:PT10M}",
+            initialDelayString = "${mailer.redrive.secret-sweep-interval:PT10M}")
+    void clearExpiredSecrets() {
+        try {
+            int cleared = deliveries.clearExpiredSecrets();
+            if (cleared > 0) {
+                log.info("Cleared the expired links of {} failed deliveries", cleared);
+            }
+        }
+        catch (RuntimeException e) {
+            log.warn("Clearing expired links failed, trying again later: {}", e.getMessage());
+        }
+    }
 }

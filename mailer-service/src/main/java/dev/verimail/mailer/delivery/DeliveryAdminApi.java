@@ -1,0 +1,41 @@
+package dev.verimail.mailer.delivery;
+
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /admin/deliveries/redrive[?code=40005]}: once the cause of permanent failures is fixed (a wrong API
+ * key, a broken template), sends the deliveries that failed because of it. Operators only: expose {@code /admin}
+ * on the internal network, never to the public.
+ */
+@RestController
+class DeliveryAdminApi {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryAdminApi.class);
+
+    private final Deliveries deliveries;
+    private final MailerMetrics metrics;
+
+    DeliveryAdminApi(Deliveries deliveries, MailerMetrics metrics) {
+        this.deliveries = deliveries;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Deliveries FAILED for a permanent SendCloud error (optionally only {@code code}) whose link still works and
+     * was not superseded become RETRYING, due now; the re-drive sends them within {@code mailer.redrive.interval}.
+     */
+    @PostMapping(path = "/admin/deliveries/redrive", produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> redrive(@RequestParam(required = false) Integer code) {
+        int count = deliveries.redriveFailed(code);
+        metrics.redriven(count);
+        log.info("Admin re-drive: {} failed deliveries{} are due again", count, code == null ? "" : " with code " + code);
+        return code == null ? Map.of("redriven", count) : Map.of("redriven", count, "code", code);
+    }
+}
