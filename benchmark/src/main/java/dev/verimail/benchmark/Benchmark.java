@@ -66,7 +66,7 @@ public final class Benchmark {
                     num(env, "BENCH_OPEN_RATE", 500), num(env, "BENCH_OPEN_SECONDS", 60),
                     num(env, "BENCH_SENDCLOUD_LATENCY_MS", 200), num(env, "BENCH_CONFIRM_CLIENTS", 32),
                     num(env, "BENCH_DRAIN_TIMEOUT_SECONDS", 300),
-                    env.getOrDefault("BENCH_SERVICE_JAVA_OPTS", "-Xms256m -Xmx512m -XX:+UseParallelGC"));
+                    env.getOrDefault("BENCH_SERVICE_JAVA_OPTS", "-Xms128m -Xmx256m -XX:+UseSerialGC"));
         }
 
         private static int num(Map<String, String> env, String name, int fallback) {
@@ -109,6 +109,7 @@ public final class Benchmark {
     private KafkaBrokerProcess kafka;
     private final List<ServiceProcess> services = new ArrayList<>();
     private DatabaseCoordinates registrationDb;
+    private double databaseCpuAtStart;
 
     Benchmark(Settings settings, Path out) {
         this.settings = settings;
@@ -141,7 +142,7 @@ public final class Benchmark {
         int verificationPort = KafkaBrokerProcess.freePort();
         int mailerPort = KafkaBrokerProcess.freePort();
         Map<String, String> common = Map.of("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "LOGGING_LEVEL_DEV_VERIMAIL", System.getenv().getOrDefault("BENCH_SERVICE_LOG_LEVEL", "WARN"));
+                "LOGGING_LEVEL_DEV_VERIMAIL", System.getenv().getOrDefault("BENCH_SERVICE_LOG_LEVEL", "INFO"));
         registrationDb = TestDatabases.server().create("bench_registration");
         services.add(service(repository, "registration-service", registrationPort, registrationDb, common, Map.of()));
         services.add(service(repository, "verification-service", verificationPort,
@@ -152,6 +153,7 @@ public final class Benchmark {
                         "MAILER_VERIFICATION_URL", "http://localhost:" + verificationPort + "/verify")));
         services.forEach(ServiceProcess::start);
         services.forEach(s -> s.awaitReady(Duration.ofMinutes(4)));
+        databaseCpuAtStart = ProcessStats.of("database server", databasePid()).cpuSeconds();
         say("System ready");
     }
 
@@ -242,11 +244,8 @@ public final class Benchmark {
             stats.add(ProcessStats.of(s.name(), s.pid()));
         }
         stats.add(ProcessStats.of("kafka (broker JVM)", kafka.pid()));
-        long mariadb = ProcessStats.pidOf("mariadbd");
-        if (mariadb < 0) {
-            mariadb = ProcessStats.pidOf("mysqld");
-        }
-        stats.add(ProcessStats.of("database server", mariadb));
+        ProcessStats db = ProcessStats.of("database server (CPU during the run)", databasePid());
+        stats.add(new ProcessStats(db.name(), db.peakRssKb(), db.rssKb(), db.cpuSeconds() - databaseCpuAtStart));
         stats.add(ProcessStats.of("benchmark JVM (load, stand-in)", ProcessHandle.current().pid()));
 
         Report report = new Report(settings, closedLatency, openLatency, emailDelay, confirmLatency, confirmToVerified,
@@ -497,6 +496,11 @@ public final class Benchmark {
             params.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return params;
+    }
+
+    private static long databasePid() {
+        long pid = ProcessStats.pidOf("mariadbd");
+        return pid < 0 ? ProcessStats.pidOf("mysqld") : pid;
     }
 
     private double counter(String base, String sample) {

@@ -119,7 +119,7 @@ record Report(Benchmark.Settings settings, Histogram closed, Histogram open, His
             double t = e.getKey() - first;
             p50.add(new double[] { t, e.getValue().getValueAtPercentile(50) / 1000.0 });
             p99.add(new double[] { t, e.getValue().getValueAtPercentile(99) / 1000.0 });
-            rate.add(new double[] { t, e.getValue().getTotalCount() / 100.0 });
+            rate.add(new double[] { t, e.getValue().getTotalCount() });
         }
         List<Double> ticks = new ArrayList<>();
         List<String> labels = new ArrayList<>();
@@ -129,8 +129,8 @@ record Report(Benchmark.Settings settings, Histogram closed, Histogram open, His
             labels.add(t + " s");
         }
         return Svg.lineChart("Sign-up latency over time (closed loop, then open loop)", "time since start of phase 1",
-                "latency (ms); rate (x100 req/s)", List.of(new Svg.Series("p50 latency", "#2f6fde", p50),
-                        new Svg.Series("p99 latency", "#c62828", p99), new Svg.Series("requests/s ÷ 100", "#999999", rate)),
+                "latency (ms) / completed requests per second", List.of(new Svg.Series("p50 latency", "#2f6fde", p50),
+                        new Svg.Series("p99 latency", "#c62828", p99), new Svg.Series("requests/s", "#999999", rate)),
                 false, labels, ticks);
     }
 

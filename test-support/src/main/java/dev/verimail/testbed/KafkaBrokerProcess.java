@@ -107,7 +107,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xms64m");
-        command.add("-Xmx512m");
+        command.add("-Xmx256m");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
