@@ -27,12 +27,13 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.verimail.events.registration.UserRegistered;
-import dev.verimail.mailer.Hostile.Entry;
-import dev.verimail.mailer.Hostile.RawResponse;
+import dev.verimail.testbed.Hostile.Entry;
+import dev.verimail.testbed.Hostile.RawResponse;
 import dev.verimail.testbed.ServiceTest;
 import dev.verimail.testbed.TestHttp;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import dev.verimail.testbed.Hostile;
 
 /**
  * The hostile-input corpus against mailer-service's HTTP surface (the built-in inbox {@code /inbox},

@@ -19,14 +19,15 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import dev.verimail.registration.Hostile.Entry;
-import dev.verimail.registration.Hostile.RawResponse;
+import dev.verimail.testbed.Hostile.Entry;
+import dev.verimail.testbed.Hostile.RawResponse;
 import dev.verimail.registration.user.Signup;
 import dev.verimail.testbed.ServiceTest;
 import dev.verimail.testbed.TestHttp;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
+import dev.verimail.testbed.Hostile;
 
 /**
  * The hostile-input corpus against every endpoint of registration-service, on the running service with its real

@@ -23,9 +23,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.testbed.ServiceTest;
 import dev.verimail.testbed.TestHttp;
-import dev.verimail.verification.Hostile.Entry;
-import dev.verimail.verification.Hostile.RawResponse;
+import dev.verimail.testbed.Hostile.Entry;
+import dev.verimail.testbed.Hostile.RawResponse;
 import tools.jackson.databind.json.JsonMapper;
+import dev.verimail.testbed.Hostile;
 
 /**
  * The hostile-input corpus against the verify link (GET and POST {@code /verify}) and {@code POST /api/verifications},

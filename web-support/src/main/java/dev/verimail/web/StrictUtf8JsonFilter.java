@@ -1,4 +1,4 @@
-package dev.verimail.registration.web;
+package dev.verimail.web;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -16,10 +16,8 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -27,9 +25,13 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * overlong sequences ({@code C0 AF} reads as {@code /}), a classic way to slip characters past a check; the JDK's
  * decoder does not. Runs after {@link RequestBodyLimitFilter}, so at most the body limit is buffered.
  */
-@Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 2)
-class StrictUtf8JsonFilter extends OncePerRequestFilter {
+public class StrictUtf8JsonFilter extends OncePerRequestFilter implements Ordered {
+
+    /** Right after the body limit and the security headers. */
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE + 2;
+    }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {

@@ -1,4 +1,4 @@
-package dev.verimail.verification.web;
+package dev.verimail.web;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -13,30 +13,31 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
-import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-import dev.verimail.verification.config.VerificationProperties;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Refuses request bodies over {@code verification.max-request-body} (16 KiB) with 413: at once when the declared
+ * Refuses request bodies over a limit (16 KiB in the services) with 413: at once when the declared
  * length is too large, and while reading when a chunked body grows past it. Nothing is stored for such requests.
  */
-@Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
-class RequestBodyLimitFilter extends OncePerRequestFilter {
+public class RequestBodyLimitFilter extends OncePerRequestFilter implements Ordered {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final long limit;
 
-    RequestBodyLimitFilter(VerificationProperties properties) {
-        this.limit = properties.maxRequestBody().toBytes();
+    public RequestBodyLimitFilter(long limit) {
+        this.limit = limit;
+    }
+
+    /** First of all filters: nothing else reads a body before its size is checked. */
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
     }
 
     @Override
@@ -62,12 +63,12 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
         response.getOutputStream().write(JSON.writeValueAsBytes(body));
     }
 
-    static ProblemDetail problem(long limit) {
+    public static ProblemDetail problem(long limit) {
         return Problems.of(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Request body too large",
                 "The request body must not exceed " + limit + " bytes.");
     }
 
-    static final class PayloadTooLargeException extends IOException {
+    public static final class PayloadTooLargeException extends IOException {
 
         private final long limit;
 
@@ -76,7 +77,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
             this.limit = limit;
         }
 
-        long limit() {
+        public long limit() {
             return limit;
         }
     }

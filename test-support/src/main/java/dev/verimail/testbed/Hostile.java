@@ -1,4 +1,4 @@
-package dev.verimail.verification;
+package dev.verimail.testbed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * line, tab-separated columns, a backslash, u and {HEX} for a code point and a backslash, x and {HH} for a raw byte. Plus the checks
  * every answer must pass, and a raw socket client for requests no well-behaved HTTP client would send.
  */
-final class Hostile {
+public final class Hostile {
 
     private static final Pattern ESCAPE = Pattern.compile("\\\\u\\{([0-9A-Fa-f]{1,6})}|\\\\x\\{([0-9A-Fa-f]{2})}");
 
@@ -32,14 +32,14 @@ final class Hostile {
     }
 
     /** One line of a corpus file: the expectation, the category and the remaining columns. */
-    record Entry(String expect, String category, List<String> columns) {
+    public record Entry(String expect, String category, List<String> columns) {
 
-        String value() {
+        public String value() {
             return columns.get(columns.size() - 1);
         }
 
         /** The last column as text; only for lines without raw bytes. */
-        String text() {
+        public String text() {
             return new String(bytes(value(), () -> ""), StandardCharsets.UTF_8);
         }
 
@@ -50,7 +50,7 @@ final class Hostile {
         }
     }
 
-    static List<Entry> load(String resource) {
+    public static List<Entry> load(String resource) {
         try (InputStream in = Hostile.class.getResourceAsStream("/hostile/" + resource)) {
             if (in == null) {
                 throw new IllegalStateException("no corpus " + resource);
@@ -71,7 +71,7 @@ final class Hostile {
     }
 
     /** Decodes the escapes of a corpus value; {@code {{EMAIL}}} becomes a fresh address. */
-    static byte[] bytes(String value, Supplier<String> freshEmail) {
+    public static byte[] bytes(String value, Supplier<String> freshEmail) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         String s = value.contains("{{EMAIL}}") ? value.replace("{{EMAIL}}", freshEmail.get()) : value;
         Matcher m = ESCAPE.matcher(s);
@@ -91,32 +91,32 @@ final class Hostile {
     }
 
     /** Never a 5xx, never a trace, never an exception or SQL error in the body. */
-    static void assertNoServerErrorNorLeak(int status, String body) {
+    public static void assertNoServerErrorNorLeak(int status, String body) {
         assertThat(status).as("status, body: %s", abbreviate(body)).isBetween(200, 499);
         for (String leak : LEAKS) {
             assertThat(body).as("body leaks %s", leak).doesNotContain(leak);
         }
     }
 
-    static boolean matches(String expected, int status) {
+    public static boolean matches(String expected, int status) {
         return expected.equals("4xx") ? status >= 400 && status < 500 : Integer.parseInt(expected) == status;
     }
 
     /** What Thymeleaf's {@code th:text} and {@code th:value} make of a value. */
-    static String escaped(String text) {
+    public static String escaped(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
                 .replace("'", "&#39;");
     }
 
-    static String abbreviate(String s) {
+    public static String abbreviate(String s) {
         return s.length() > 300 ? s.substring(0, 300) + "…" : s;
     }
 
     /** A raw HTTP/1.1 exchange over a socket: the answer's status (0 if the server just closed) and text. */
-    record RawResponse(int status, String text) {
+    public record RawResponse(int status, String text) {
     }
 
-    static RawResponse raw(int port, byte[] request) {
+    public static RawResponse raw(int port, byte[] request) {
         try (Socket socket = new Socket("localhost", port)) {
             socket.setSoTimeout(15_000);
             OutputStream out = socket.getOutputStream();
@@ -137,7 +137,7 @@ final class Hostile {
         }
     }
 
-    static byte[] request(String head, byte[] body) {
+    public static byte[] request(String head, byte[] body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(head.getBytes(StandardCharsets.ISO_8859_1));
         out.writeBytes(body);
