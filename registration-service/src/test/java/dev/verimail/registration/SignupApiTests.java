@@ -90,6 +90,9 @@ class SignupApiTests {
         assertThat(Instant.parse(body.get("registeredAt").asString())).isBetween(before.minusSeconds(1), Instant.now());
 
         assertThat(db.queryForObject("SELECT status FROM users WHERE id = ?", String.class, id)).isEqualTo("PENDING");
+        assertThat(JSON.readTree(http.get("/api/registrations/" + id).body()).get("registeredAt").asString())
+                .as("what the sign-up wrote is what a read returns, whatever the JVM's time zone")
+                .isEqualTo(body.get("registeredAt").asString());
         assertThat(db.queryForObject("SELECT email_key FROM users WHERE id = ?", String.class, id)).isEqualTo("ada@example.com");
 
         ConsumerRecord<String, String> record = registrationEvents.await(r -> r.key().equals(Long.toString(id)), 1,

@@ -44,8 +44,10 @@ public class User {
     protected User() {
     }
 
-    static User pending(Signup signup, Instant now) {
+    /** The value of a user just inserted with {@code id} (not managed by JPA). */
+    static User pending(long id, Signup signup, Instant now) {
         User user = new User();
+        user.id = id;
         user.name = signup.name();
         user.email = signup.email();
         user.emailKey = signup.emailKey();

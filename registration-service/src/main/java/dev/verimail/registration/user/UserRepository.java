@@ -13,8 +13,6 @@ import org.springframework.data.repository.query.Param;
 
 interface UserRepository extends JpaRepository<User, Long> {
 
-    boolean existsByEmailKey(String emailKey);
-
     Optional<User> findByEmailKey(String emailKey);
 
     @Lock(LockModeType.PESSIMISTIC_WRITE)
