@@ -13,12 +13,6 @@ import org.springframework.data.repository.query.Param;
 
 interface UserVerificationRepository extends JpaRepository<UserVerification, Long> {
 
-    /** Creates the user's row unless it is there; works on MySQL and MariaDB alike. */
-    @Modifying
-    @Query(value = "INSERT INTO user_verification (user_id) VALUES (:userId) ON DUPLICATE KEY UPDATE user_id = user_id",
-            nativeQuery = true)
-    void ensureExists(@Param("userId") long userId);
-
     /** {@code SELECT ... FOR UPDATE}: everything that changes a user's challenges holds this lock first. */
     @Lock(LockModeType.PESSIMISTIC_WRITE)
     @Query("select u from UserVerification u where u.userId = :userId")

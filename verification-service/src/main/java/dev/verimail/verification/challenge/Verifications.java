@@ -94,7 +94,7 @@ public class Verifications {
             Challenge challenge = found.get();
             long userId = challenge.getUserId();
             long challengeId = challenge.getId();
-            users.ensureExists(userId);
+            // the user's row is created with its first challenge (ChallengeBatchStore), in the same transaction
             UserVerification user = users.lock(userId).orElseThrow();
             if (user.isVerified()) {
                 return rejected("already_verified", Outcome.verified(Status.ALREADY_VERIFIED, challenge,
