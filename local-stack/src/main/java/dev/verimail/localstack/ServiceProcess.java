@@ -13,8 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import dev.verimail.localkafka.ChildProcesses;
 
 /**
  * One verimail service running as a child JVM from its executable jar, with its log in a file. Used by the local
@@ -133,15 +134,7 @@ public final class ServiceProcess {
     /** SIGTERM: graceful shutdown, as an orchestrator stops a service. */
     public synchronized void stop() {
         if (process != null) {
-            process.destroy();
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            ChildProcesses.stop(process, Duration.ofSeconds(30));
             process = null;
         }
     }
@@ -149,13 +142,7 @@ public final class ServiceProcess {
     /** SIGKILL: the process dies at once, as in a crash. */
     public synchronized void kill() {
         if (process != null) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            ChildProcesses.kill(process);
             process = null;
         }
     }

@@ -2,7 +2,6 @@ package dev.verimail.testbed;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import dev.verimail.localkafka.ChildProcesses;
 import dev.verimail.localkafka.LocalKafka;
 
 /**
@@ -71,15 +71,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     /** Stops the broker the way an operator would (SIGTERM, controlled shutdown) and waits for it. */
     public synchronized void stop() {
         if (process != null) {
-            process.destroy();
-            try {
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            ChildProcesses.stop(process, Duration.ofSeconds(60));
             process = null;
         }
     }
@@ -87,13 +79,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     /** Kills the broker at once (SIGKILL), as a crash would. */
     public synchronized void kill() {
         if (process != null) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            ChildProcesses.kill(process);
             process = null;
         }
     }
@@ -138,11 +124,6 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LocalKafka.freePort();
     }
 }
