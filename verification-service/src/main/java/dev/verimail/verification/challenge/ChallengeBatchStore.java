@@ -1,10 +1,8 @@
 package dev.verimail.verification.challenge;
 
-import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Calendar;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TimeZone;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -61,7 +58,7 @@ class ChallengeBatchStore {
         Map<Long, Instant> newest = new HashMap<>();
         jdbc.query("SELECT user_id, MAX(issued_at) AS newest FROM challenge WHERE user_id IN (" + users + ") GROUP BY user_id",
                 rs -> {
-                    newest.put(rs.getLong("user_id"), rs.getTimestamp("newest", utc()).toInstant());
+                    newest.put(rs.getLong("user_id"), SqlTime.get(rs, "newest"));
                 }, userIds.toArray());
         Map<Long, Instant> newestExisting = Map.copyOf(newest);
         for (ChallengeData data : fresh.values()) {
@@ -72,9 +69,9 @@ class ChallengeBatchStore {
             if (newestOverall.isAfter(existing.getValue())) {
                 jdbc.update("UPDATE challenge SET superseded_at = ? WHERE user_id = ? AND issued_at < ? AND superseded_at IS NULL",
                         ps -> {
-                            ps.setTimestamp(1, Timestamp.from(now), utc());
+                            SqlTime.set(ps, 1, now);
                             ps.setLong(2, existing.getKey());
-                            ps.setTimestamp(3, Timestamp.from(newestOverall), utc());
+                            SqlTime.set(ps, 3, newestOverall);
                         });
             }
         }
@@ -90,22 +87,17 @@ class ChallengeBatchStore {
             ps.setLong(4, data.userId());
             ps.setString(5, data.email());
             ps.setString(6, data.name());
-            ps.setTimestamp(7, Timestamp.from(data.issuedAt()), utc());
-            ps.setTimestamp(8, Timestamp.from(data.expiresAt()), utc());
-            ps.setTimestamp(9, Timestamp.from(now), utc());
+            SqlTime.set(ps, 7, data.issuedAt());
+            SqlTime.set(ps, 8, data.expiresAt());
+            SqlTime.set(ps, 9, now);
             if (data.issuedAt().isBefore(newest.get(data.userId()))) {
-                ps.setTimestamp(10, Timestamp.from(now), utc());
+                SqlTime.set(ps, 10, now);
             }
             else {
                 ps.setNull(10, Types.TIMESTAMP);
             }
         });
         return inserted;
-    }
-
-    /** Hibernate writes instants as UTC ({@code hibernate.jdbc.time_zone}); so must this class, whatever the JVM's zone. */
-    private static Calendar utc() {
-        return Calendar.getInstance(TimeZone.getTimeZone("UTC"));
     }
 
     private static String placeholders(int n) {

@@ -28,10 +28,10 @@ public record Outcome(Status status, long userId, String name, String email, Ins
     }
 
     static Outcome of(Status status, Challenge challenge) {
-        return new Outcome(status, challenge.getUserId(), challenge.getName(), challenge.getEmail(), null);
+        return new Outcome(status, challenge.userId(), challenge.name(), challenge.email(), null);
     }
 
     static Outcome verified(Status status, Challenge challenge, String email, Instant verifiedAt) {
-        return new Outcome(status, challenge.getUserId(), challenge.getName(), email, verifiedAt);
+        return new Outcome(status, challenge.userId(), challenge.name(), email, verifiedAt);
     }
 }

@@ -3,11 +3,13 @@ package dev.verimail.verification.challenge;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -32,8 +34,7 @@ public class Verifications {
 
     private static final Logger log = LoggerFactory.getLogger(Verifications.class);
 
-    private final ChallengeRepository challenges;
-    private final UserVerificationRepository users;
+    private final JdbcTemplate jdbc;
     private final OutboxWriter outbox;
     private final VerificationProperties properties;
     private final Clock clock;
@@ -42,11 +43,10 @@ public class Verifications {
     private final MeterRegistry meters;
     private final Counter succeeded;
 
-    Verifications(ChallengeRepository challenges, UserVerificationRepository users, OutboxWriter outbox,
+    Verifications(JdbcTemplate jdbc, OutboxWriter outbox,
             VerificationProperties properties, Clock clock, PlatformTransactionManager transactions,
             MeterRegistry meters) {
-        this.challenges = challenges;
-        this.users = users;
+        this.jdbc = jdbc;
         this.outbox = outbox;
         this.properties = properties;
         this.clock = clock;
@@ -66,12 +66,12 @@ public class Verifications {
                 return Outcome.notValid();
             }
             Challenge challenge = found.get();
-            Optional<UserVerification> user = users.findById(challenge.getUserId()).filter(UserVerification::isVerified);
-            if (user.isPresent()) {
+            Verified verified = verifiedState(challenge.userId(), false);
+            if (verified != null) {
                 return rejected("already_verified", Outcome.verified(Status.ALREADY_VERIFIED, challenge,
-                        user.get().getVerifiedEmail(), user.get().getVerifiedAt()));
+                        verified.email(), verified.at()));
             }
-            if (challenge.isSuperseded()) {
+            if (challenge.superseded()) {
                 return rejected("superseded", Outcome.notValid());
             }
             if (challenge.isExpiredAt(now())) {
@@ -84,6 +84,10 @@ public class Verifications {
     /**
      * Verifies the user if the link is genuine, current and unexpired. Safe to call any number of times, also
      * concurrently: one call returns {@code VERIFIED}, later ones {@code ALREADY_VERIFIED} with the same time.
+     * <p>
+     * Plain JDBC, five statements: read the challenge, lock the user, use the challenge, mark the user, append the
+     * event. This is the service's hottest path; the JPA version spent more CPU in Hibernate than in everything
+     * else (see BENCHMARKS.md).
      */
     public Outcome verify(String token, String authcode) {
         Outcome outcome = tx.execute(status -> {
@@ -92,38 +96,66 @@ public class Verifications {
                 return Outcome.notValid();
             }
             Challenge challenge = found.get();
-            long userId = challenge.getUserId();
-            long challengeId = challenge.getId();
+            long userId = challenge.userId();
             // the user's row is created with its first challenge (ChallengeBatchStore), in the same transaction
-            UserVerification user = users.lock(userId).orElseThrow();
-            if (user.isVerified()) {
+            Verified verified = verifiedState(userId, true);
+            if (verified != null) {
                 return rejected("already_verified", Outcome.verified(Status.ALREADY_VERIFIED, challenge,
-                        user.getVerifiedEmail(), user.getVerifiedAt()));
+                        verified.email(), verified.at()));
             }
-            if (challenge.isSuperseded()) {
+            if (challenge.superseded()) {
                 return rejected("superseded", Outcome.notValid());
             }
             Instant now = now();
             if (challenge.isExpiredAt(now)) {
                 return rejected("expired", Outcome.of(Status.EXPIRED, challenge));
             }
-            if (challenges.markVerified(challengeId, now) != 1) {
+            int used = jdbc.update("""
+                    UPDATE challenge SET verified_at = ?
+                    WHERE id = ? AND verified_at IS NULL AND superseded_at IS NULL AND expires_at > ?""", ps -> {
+                SqlTime.set(ps, 1, now);
+                ps.setLong(2, challenge.id());
+                SqlTime.set(ps, 3, now);
+            });
+            if (used != 1) {
                 // superseded by an event committed after we read the challenge; we hold the lock now, so nothing
                 // else can have used it
                 return rejected("superseded", Outcome.notValid());
             }
-            if (users.markVerified(userId, challengeId, challenge.getEmail(), now) != 1) {
+            int marked = jdbc.update("""
+                    UPDATE user_verification SET verified_at = ?, verified_email = ?, verified_challenge_id = ?
+                    WHERE user_id = ? AND verified_at IS NULL""", ps -> {
+                SqlTime.set(ps, 1, now);
+                ps.setString(2, challenge.email());
+                ps.setLong(3, challenge.id());
+                ps.setLong(4, userId);
+            });
+            if (marked != 1) {
                 throw new IllegalStateException("user " + userId + " changed while locked");
             }
             outbox.append(properties.topics().verificationEvents(),
-                    new EmailVerified(UUID.randomUUID(), now, userId, challenge.getEmail(), now));
-            return Outcome.verified(Status.VERIFIED, challenge, challenge.getEmail(), now);
+                    new EmailVerified(UUID.randomUUID(), now, userId, challenge.email(), now));
+            return Outcome.verified(Status.VERIFIED, challenge, challenge.email(), now);
         });
         if (outcome.status() == Status.VERIFIED) {
             succeeded.increment();
             log.info("User {} verified their email", outcome.userId());
         }
         return outcome;
+    }
+
+    /** When and with which address the user verified, or {@code null} if they have not (yet). */
+    private Verified verifiedState(long userId, boolean lock) {
+        List<Verified> rows = jdbc.query("SELECT verified_at, verified_email FROM user_verification WHERE user_id = ?"
+                + (lock ? " FOR UPDATE" : ""), (rs, i) -> new Verified(SqlTime.get(rs, "verified_at"),
+                        rs.getString("verified_email")), userId);
+        if (lock && rows.isEmpty()) {
+            throw new IllegalStateException("challenge of user " + userId + " has no user_verification row");
+        }
+        return rows.isEmpty() || rows.get(0).at() == null ? null : rows.get(0);
+    }
+
+    private record Verified(Instant at, String email) {
     }
 
     /**
@@ -135,16 +167,20 @@ public class Verifications {
             rejected("malformed", null);
             return Optional.empty();
         }
-        Optional<Challenge> challenge = challenges.findByToken(token);
-        if (challenge.isEmpty()) {
+        List<Challenge> found = jdbc.query("""
+                SELECT id, user_id, email, name, authcode_hash, expires_at, superseded_at
+                FROM challenge WHERE token = ?""", (rs, i) -> new Challenge(rs.getLong("id"), rs.getLong("user_id"),
+                        rs.getString("email"), rs.getString("name"), rs.getBytes("authcode_hash"),
+                        SqlTime.get(rs, "expires_at"), rs.getTimestamp("superseded_at") != null), token);
+        if (found.isEmpty()) {
             rejected("unknown_token", null);
             return Optional.empty();
         }
-        if (!challenge.get().authcodeMatches(authcode)) {
+        if (!found.get(0).authcodeMatches(authcode)) {
             rejected("wrong_authcode", null);
             return Optional.empty();
         }
-        return challenge;
+        return Optional.of(found.get(0));
     }
 
     /** Counts a link that did not verify anyone: {@code verification.verifications.rejected{reason}}. */
