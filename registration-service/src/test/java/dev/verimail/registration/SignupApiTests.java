@@ -20,11 +20,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -41,6 +44,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 @ServiceTest
+@ExtendWith(OutputCaptureExtension.class)
 class SignupApiTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -147,6 +151,16 @@ class SignupApiTests {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    }
+
+    @Test
+    void aTakenAddressIsNeverWrittenToTheLog(CapturedOutput output) {
+        register("Ada", "ada.logged@example.com");
+
+        HttpResponse<String> response = http.postJson("/api/registrations", "{\"name\":\"Ada\",\"email\":\"ada.logged@example.com\"}");
+
+        assertThat(response.statusCode()).isEqualTo(409);
+        assertThat(output.getAll()).doesNotContain("ada.logged@example.com");
     }
 
     @Test

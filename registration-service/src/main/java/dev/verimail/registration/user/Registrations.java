@@ -1,14 +1,14 @@
 package dev.verimail.registration.user;
 
-import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Calendar;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
-import java.util.TimeZone;
+import java.util.Set;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
@@ -17,11 +17,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
-import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.verimail.events.registration.UserRegistered;
@@ -39,14 +36,14 @@ public class Registrations {
 
     private static final Logger log = LoggerFactory.getLogger(Registrations.class);
 
-    private final UserRepository users;
+    private final Users users;
     private final OutboxWriter outbox;
     private final RegistrationProperties properties;
     private final Clock clock;
     private final TransactionTemplate tx;
     private final JdbcTemplate jdbc;
 
-    Registrations(UserRepository users, OutboxWriter outbox, RegistrationProperties properties, Clock clock,
+    Registrations(Users users, OutboxWriter outbox, RegistrationProperties properties, Clock clock,
             PlatformTransactionManager transactions, JdbcTemplate jdbc) {
         this.users = users;
         this.jdbc = jdbc;
@@ -77,28 +74,12 @@ public class Registrations {
     }
 
     /**
-     * Plain JDBC rather than the JPA entity: this is the hottest path of the service, and the entity's insert and
-     * flush cost more CPU than the two statements themselves (see BENCHMARKS.md).
+     * Two statements: the user and its event. A taken address fails the insert on {@code uk_users_email_key} (no
+     * lookup first: that would cost a round trip on every sign-up to save one on the rare duplicate).
      */
     private User insert(Signup signup) {
-        if (Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM users WHERE email_key = ?)",
-                Boolean.class, signup.emailKey()))) {
-            throw new EmailTakenException();
-        }
         Instant now = now();
-        KeyHolder key = new GeneratedKeyHolder();
-        jdbc.update(connection -> {
-            PreparedStatement insert = connection.prepareStatement("""
-                    INSERT INTO users (name, email, email_key, status, registered_at, last_challenge_at)
-                    VALUES (?, ?, ?, 'PENDING', ?, ?)""", Statement.RETURN_GENERATED_KEYS);
-            insert.setString(1, signup.name());
-            insert.setString(2, signup.email());
-            insert.setString(3, signup.emailKey());
-            insert.setTimestamp(4, Timestamp.from(now), UTC);
-            insert.setTimestamp(5, Timestamp.from(now), UTC);
-            return insert;
-        }, key);
-        User user = User.pending(key.getKeyAs(Number.class).longValue(), signup, now);
+        User user = User.pending(users.insertPending(signup, now), signup, now);
         outbox.append(properties.topics().registrationEvents(), new UserRegistered(UUID.randomUUID(), now,
                 user.getId(), user.getName(), user.getEmail(), Secrets.token(), Secrets.authcode(),
                 now.plus(properties.verificationTtl())));
@@ -143,8 +124,8 @@ public class Registrations {
             }
             jdbc.update("UPDATE resend_throttle SET last_requested_at = ? WHERE email_key = ?", Timestamp.from(now), emailKey);
         }
-        users.findByEmailKeyForUpdate(emailKey).filter(u -> u.getStatus() == UserStatus.PENDING).ifPresentOrElse(user -> {
-            user.challengeIssued(now);
+        users.lockByEmailKey(emailKey).filter(u -> u.getStatus() == UserStatus.PENDING).ifPresentOrElse(user -> {
+            users.challengeIssued(user.getId(), now);
             outbox.append(properties.topics().registrationEvents(), new VerificationReissued(UUID.randomUUID(), now,
                     user.getId(), user.getName(), user.getEmail(), Secrets.token(), Secrets.authcode(),
                     now.plus(properties.verificationTtl())));
@@ -152,47 +133,55 @@ public class Registrations {
         }, () -> log.debug("Resend requested for an address with no pending user; nothing sent"));
     }
 
-    @Transactional(readOnly = true)
     public User find(long id) {
-        return users.findById(id).orElseThrow(() -> new UnknownUserException(id));
+        return users.find(id).orElseThrow(() -> new UnknownUserException(id));
     }
 
     /**
      * Applies a batch of {@code EmailVerified} in one transaction (one commit per Kafka poll rather than per event),
-     * users in id order so concurrent consumers never deadlock. Idempotent like {@link #markVerified}.
+     * users in id order so concurrent consumers never deadlock. Idempotent: a replay or a second event for a
+     * verified user changes nothing.
      *
      * @return how many users changed
      */
     public int markAllVerified(List<EmailVerified> events) {
-        List<EmailVerified> ordered = events.stream().sorted(java.util.Comparator.comparingLong(EmailVerified::userId)).toList();
-        Integer changed = tx.execute(status -> (int) ordered.stream().filter(this::markVerified).count());
-        return changed == null ? 0 : changed;
+        List<EmailVerified> ordered = events.stream().sorted(Comparator.comparingLong(EmailVerified::userId)).toList();
+        boolean[] changed = tx.execute(status -> users.markVerified(ordered));
+        int count = 0;
+        List<EmailVerified> unchanged = new ArrayList<>();
+        for (int i = 0; i < ordered.size(); i++) {
+            EmailVerified event = ordered.get(i);
+            if (changed[i]) {
+                count++;
+                log.info("User {} verified their email (event {})", event.userId(), event.eventId());
+            }
+            else {
+                unchanged.add(event);
+            }
+        }
+        if (!unchanged.isEmpty()) {
+            Set<Long> known = new HashSet<>(users.existing(unchanged.stream().map(EmailVerified::userId).distinct().toList()));
+            for (EmailVerified event : unchanged) {
+                if (known.contains(event.userId())) {
+                    log.debug("User {} already verified; event {} changes nothing", event.userId(), event.eventId());
+                }
+                else {
+                    log.warn("EmailVerified {} names user {}, who is not registered here; ignored", event.eventId(),
+                            event.userId());
+                }
+            }
+        }
+        return count;
     }
 
     /**
-     * Applies {@code EmailVerified}. Idempotent: a replay or a second event for a verified user changes nothing.
+     * Applies one {@code EmailVerified}; see {@link #markAllVerified}.
      *
      * @return whether this call changed the user
      */
-    @Transactional
     public boolean markVerified(EmailVerified event) {
-        int changed = users.markVerified(event.userId(), event.verifiedAt().truncatedTo(ChronoUnit.MICROS));
-        if (changed == 1) {
-            log.info("User {} verified their email (event {})", event.userId(), event.eventId());
-            return true;
-        }
-        if (users.existsById(event.userId())) {
-            log.debug("User {} already verified; event {} changes nothing", event.userId(), event.eventId());
-        }
-        else {
-            log.warn("EmailVerified {} names user {}, who is not registered here; ignored", event.eventId(),
-                    event.userId());
-        }
-        return false;
+        return markAllVerified(List.of(event)) == 1;
     }
-
-    /** Hibernate reads instants as UTC ({@code hibernate.jdbc.time_zone}); JDBC writes must match, whatever the JVM's zone. */
-    private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
 
     private Instant now() {
         return Instant.now(clock).truncatedTo(ChronoUnit.MILLIS);
