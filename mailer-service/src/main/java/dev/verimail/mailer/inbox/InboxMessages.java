@@ -11,6 +11,8 @@ import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The {@code inbox_message} table. */
 @Repository
@@ -24,19 +26,21 @@ class InboxMessages {
             rs.getObject("created_at", LocalDateTime.class).toInstant(ZoneOffset.UTC));
 
     private final NamedParameterJdbcTemplate jdbc;
+    private final TransactionTemplate tx;
 
-    InboxMessages(NamedParameterJdbcTemplate jdbc) {
+    InboxMessages(NamedParameterJdbcTemplate jdbc, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
+        this.tx = new TransactionTemplate(transactions);
     }
 
     void add(UUID eventId, String to, String subject, String name, String link, String html, Instant at) {
-        jdbc.update("""
+        tx.executeWithoutResult(status -> jdbc.update("""
                 INSERT INTO inbox_message (event_id, recipient, recipient_key, subject, name, link, html_body, created_at)
                 VALUES (:eventId, :to, :key, :subject, :name, :link, :html, :at)""",
                 new MapSqlParameterSource("eventId", eventId.toString()).addValue("to", to)
                         .addValue("key", to.toLowerCase(Locale.ROOT)).addValue("subject", subject)
                         .addValue("name", name).addValue("link", link).addValue("html", html)
-                        .addValue("at", LocalDateTime.ofInstant(at, ZoneOffset.UTC)));
+                        .addValue("at", LocalDateTime.ofInstant(at, ZoneOffset.UTC))));
     }
 
     /** Newest first, at most 100; all recipients when {@code to} is blank. */

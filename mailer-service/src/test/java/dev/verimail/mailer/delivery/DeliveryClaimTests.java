@@ -18,6 +18,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.events.registration.VerificationReissued;
@@ -35,6 +37,9 @@ class DeliveryClaimTests {
 
     @Autowired
     JdbcTemplate db;
+
+    @Autowired
+    PlatformTransactionManager transactions;
 
     @Test
     void concurrentRedrivesNeverClaimOneDeliveryTwice() throws Exception {
@@ -76,7 +81,7 @@ class DeliveryClaimTests {
 
         assertThat(deliveries.claimDue(100)).extracting(Claim::eventId).doesNotContain(event.eventId());
 
-        db.update("UPDATE delivery SET next_attempt_at = ? WHERE event_id = ?",
+        write("UPDATE delivery SET next_attempt_at = ? WHERE event_id = ?",
                 LocalDateTime.ofInstant(Instant.now().minusSeconds(1), ZoneOffset.UTC), event.eventId().toString());
         Claim second = deliveries.claimDue(100).stream().filter(c -> c.eventId().equals(event.eventId())).findFirst()
                 .orElseThrow();
@@ -147,10 +152,15 @@ class DeliveryClaimTests {
         assertThat(capped).isBetween(Duration.ofMinutes(48), Duration.ofMinutes(72));
     }
 
+    /** The service's connections do not auto-commit: a write outside a transaction would be rolled back. */
+    private void write(String sql, Object... args) {
+        new TransactionTemplate(transactions).executeWithoutResult(status -> db.update(sql, args));
+    }
+
     private String insertRetrying(Instant due) {
         String id = UUID.randomUUID().toString();
         LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
-        db.update("""
+        write("""
                 INSERT INTO delivery (event_id, event_type, user_id, email, email_key, name, token, authcode,
                     occurred_at, expires_at, status, attempts, redrives, next_attempt_at, created_at, updated_at)
                 VALUES (?, 'UserRegistered', 1, 'claim@example.com', 'claim@example.com', 'N', 't', 'a', ?, ?,
