@@ -498,7 +498,7 @@ public final class Benchmark {
         return params;
     }
 
-    private static long databasePid() {
+    static long databasePid() {
         long pid = ProcessStats.pidOf("mariadbd");
         return pid < 0 ? ProcessStats.pidOf("mysqld") : pid;
     }
@@ -528,7 +528,7 @@ public final class Benchmark {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -156,7 +156,7 @@ record Report(Benchmark.Settings settings, Histogram closed, Histogram open, His
         return new Svg.Series(label, color, points);
     }
 
-    private static String cpu() {
+    static String cpu() {
         try {
             return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                     .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
@@ -166,7 +166,7 @@ record Report(Benchmark.Settings settings, Histogram closed, Histogram open, His
         }
     }
 
-    private static String memory() {
+    static String memory() {
         try {
             return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
                     .findFirst().map(l -> (Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024 / 1024) + " GiB").orElse("unknown");
@@ -176,7 +176,7 @@ record Report(Benchmark.Settings settings, Histogram closed, Histogram open, His
         }
     }
 
-    private static String database() {
+    static String database() {
         TestDatabases server = TestDatabases.server();
         try (Connection c = DriverManager.getConnection(server.urlFor(""), server.username(), server.password());
                 ResultSet rs = c.createStatement().executeQuery("SELECT VERSION()")) {
