@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -34,13 +33,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import dev.verimail.events.CloudEventHeaders;
 import dev.verimail.events.Topics;
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.localstack.ServiceProcess;
+import dev.verimail.outbox.CloudEventRecords;
 import dev.verimail.outbox.EventJson;
 import dev.verimail.testbed.DatabaseCoordinates;
 import dev.verimail.testbed.KafkaBrokerProcess;
@@ -333,19 +331,8 @@ public final class MailerBenchmark {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         UserRegistered event = new UserRegistered(UUID.randomUUID(), now, nextUserId++, "Bench User", email,
                 random(16), random(32), now.plus(Duration.ofHours(24)));
-        ProducerRecord<String, String> record = new ProducerRecord<>(Topics.REGISTRATION_EVENTS, event.key(),
-                EventJson.write(event));
-        header(record, CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_1_0);
-        header(record, CloudEventHeaders.ID, event.eventId().toString());
-        header(record, CloudEventHeaders.TYPE, event.cloudEventType());
-        header(record, CloudEventHeaders.SOURCE, SOURCE);
-        header(record, CloudEventHeaders.TIME, event.occurredAt().toString());
-        header(record, CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.APPLICATION_JSON);
-        return record;
-    }
-
-    private static void header(ProducerRecord<String, String> record, String name, String value) {
-        record.headers().add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8)));
+        return CloudEventRecords.of(Topics.REGISTRATION_EVENTS, event.key(), event.eventId().toString(),
+                event.cloudEventType(), SOURCE, event.occurredAt(), EventJson.write(event));
     }
 
     private static String random(int bytes) {

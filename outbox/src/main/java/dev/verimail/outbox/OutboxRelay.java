@@ -1,6 +1,5 @@
 package dev.verimail.outbox;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -23,7 +21,6 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import dev.verimail.events.CloudEventHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -248,18 +245,7 @@ public class OutboxRelay implements SmartLifecycle {
             String payload) {
 
         ProducerRecord<String, String> toRecord(String source) {
-            ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, payload);
-            header(record, CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_1_0);
-            header(record, CloudEventHeaders.ID, eventId);
-            header(record, CloudEventHeaders.TYPE, type);
-            header(record, CloudEventHeaders.SOURCE, source);
-            header(record, CloudEventHeaders.TIME, occurredAt.toInstant().toString());
-            header(record, CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.APPLICATION_JSON);
-            return record;
-        }
-
-        private static void header(ProducerRecord<String, String> record, String name, String value) {
-            record.headers().add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8)));
+            return CloudEventRecords.of(topic, key, eventId, type, source, occurredAt.toInstant(), payload);
         }
     }
 }
