@@ -2,6 +2,8 @@ package dev.verimail.web;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -17,6 +19,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
@@ -80,6 +83,29 @@ public abstract class ApiProblemAdvice extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
                 .body(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable", "Service unavailable",
                         unavailableDetail));
+    }
+
+    /**
+     * A transaction that could not be rolled back or committed. When the database went away mid-transaction, the
+     * statement fails and then so does the rollback on the same dead connection: that is the database being down
+     * (503, try again), not a bug. Anything else stays a 500.
+     */
+    @ExceptionHandler
+    protected ResponseEntity<ProblemDetail> transactionFailed(TransactionSystemException e, HttpServletRequest request)
+            throws Exception {
+        if (e.getOriginalException() instanceof DataAccessResourceFailureException || lostConnection(e)) {
+            return databaseDown(e, request);
+        }
+        return unexpected(e, request);
+    }
+
+    private static boolean lostConnection(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLNonTransientConnectionException || t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @ExceptionHandler
