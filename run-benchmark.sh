@@ -2,7 +2,8 @@
 # The pipeline benchmark (see BENCHMARKS.md). Needs the MySQL/MariaDB server the tests use (VERIMAIL_TEST_DB_URL,
 # default jdbc:mariadb://127.0.0.1:3306/). Writes benchmark/target/benchmark/report.md and two SVG charts.
 # Workload knobs: BENCH_SIGNUPS BENCH_CLIENTS BENCH_OPEN_RATE BENCH_OPEN_SECONDS BENCH_SENDCLOUD_LATENCY_MS
-#                 BENCH_CONFIRM_CLIENTS BENCH_SERVICE_JAVA_OPTS
+#                 BENCH_CONFIRM_CLIENTS BENCH_SERVICE_JAVA_OPTS BENCH_STORED_CHALLENGES (filler challenges stored
+#                 in verification-service before the run, to confirm against a big table)
 #
 # ./run-benchmark.sh mailer: mailer-service alone against the SendCloud stand-in (MailerBenchmark). Writes
 # benchmark/target/benchmark-mailer/report.md. Knobs: BENCH_MAILER_EVENTS BENCH_MAILER_WARMUP BENCH_MAILER_RATE

@@ -8,17 +8,24 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -58,7 +65,7 @@ public final class Benchmark {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     record Settings(int signups, int clients, int openRate, int openSeconds, int latencyMs, int confirmClients,
-            int drainTimeoutSeconds, String serviceJavaOpts) {
+            int drainTimeoutSeconds, String serviceJavaOpts, int storedChallenges) {
 
         static Settings fromEnv() {
             Map<String, String> env = System.getenv();
@@ -66,7 +73,8 @@ public final class Benchmark {
                     num(env, "BENCH_OPEN_RATE", 500), num(env, "BENCH_OPEN_SECONDS", 60),
                     num(env, "BENCH_SENDCLOUD_LATENCY_MS", 200), num(env, "BENCH_CONFIRM_CLIENTS", 32),
                     num(env, "BENCH_DRAIN_TIMEOUT_SECONDS", 300),
-                    env.getOrDefault("BENCH_SERVICE_JAVA_OPTS", "-Xms128m -Xmx256m -XX:+UseSerialGC"));
+                    env.getOrDefault("BENCH_SERVICE_JAVA_OPTS", "-Xms128m -Xmx256m -XX:+UseSerialGC"),
+                    num(env, "BENCH_STORED_CHALLENGES", 0));
         }
 
         private static int num(Map<String, String> env, String name, int fallback) {
@@ -109,6 +117,7 @@ public final class Benchmark {
     private KafkaBrokerProcess kafka;
     private final List<ServiceProcess> services = new ArrayList<>();
     private DatabaseCoordinates registrationDb;
+    private DatabaseCoordinates verificationDb;
     private double databaseCpuAtStart;
 
     Benchmark(Settings settings, Path out) {
@@ -145,8 +154,8 @@ public final class Benchmark {
                 "LOGGING_LEVEL_DEV_VERIMAIL", System.getenv().getOrDefault("BENCH_SERVICE_LOG_LEVEL", "INFO"));
         registrationDb = TestDatabases.server().create("bench_registration");
         services.add(service(repository, "registration-service", registrationPort, registrationDb, common, Map.of()));
-        services.add(service(repository, "verification-service", verificationPort,
-                TestDatabases.server().create("bench_verification"), common, Map.of()));
+        verificationDb = TestDatabases.server().create("bench_verification");
+        services.add(service(repository, "verification-service", verificationPort, verificationDb, common, Map.of()));
         services.add(service(repository, "mailer-service", mailerPort, TestDatabases.server().create("bench_mailer"), common,
                 Map.of("SENDCLOUD_API_USER", "bench", "SENDCLOUD_API_KEY", "bench-key", "SENDCLOUD_BASE_URL", sendCloud.baseUrl(),
                         "SENDCLOUD_TEMPLATE", "bench", "SENDCLOUD_FROM", "bench@verimail.test", "SENDCLOUD_FROM_NAME", "bench",
@@ -180,6 +189,9 @@ public final class Benchmark {
 
     void run() throws Exception {
         String registration = services.get(0).baseUrl();
+        if (settings.storedChallenges() > 0) {
+            storeFillerChallenges(settings.storedChallenges());
+        }
         warmUp(registration);
 
         say("Phase 1: " + settings.signups() + " sign-ups, closed loop, " + settings.clients() + " clients");
@@ -254,6 +266,56 @@ public final class Benchmark {
                 signupTimeline, began);
         report.write(out);
         say("Report: " + out.resolve("report.md"));
+    }
+
+    /**
+     * Fills verification-service's tables with {@code count} challenges of other users (ids from 10^12 up, so they
+     * never meet the run's), pending and unexpired, so the confirm phase runs against a table of that size
+     * ({@code BENCH_STORED_CHALLENGES}). Written straight to the database in multi-row inserts: 1,000,000 take
+     * about a minute here, through Kafka they would take many.
+     */
+    private void storeFillerChallenges(int count) throws SQLException {
+        say(String.format(Locale.ROOT, "Storing %,d filler challenges in verification-service's database", count));
+        Instant start = Instant.now();
+        int chunk = 1_000;
+        SecureRandom random = new SecureRandom();
+        Timestamp now = Timestamp.from(Instant.now());
+        Timestamp expires = Timestamp.from(Instant.now().plus(Duration.ofHours(24)));
+        try (Connection c = DriverManager.getConnection(verificationDb.url(), verificationDb.username(), verificationDb.password())) {
+            c.setAutoCommit(false);
+            String challengeRow = "(?, ?, ?, ?, 'filler@bench.example', 'Filler', ?, ?, ?)";
+            for (int from = 0; from < count; from += chunk) {
+                int n = Math.min(chunk, count - from);
+                try (PreparedStatement users = c.prepareStatement("INSERT INTO user_verification (user_id) VALUES "
+                        + String.join(",", Collections.nCopies(n, "(?)")));
+                        PreparedStatement challenges = c.prepareStatement("""
+                                INSERT INTO challenge (event_id, token, authcode_hash, user_id, email, name, issued_at,
+                                                       expires_at, received_at) VALUES """
+                                + String.join(",", Collections.nCopies(n, challengeRow)))) {
+                    for (int i = 0; i < n; i++) {
+                        long userId = 1_000_000_000_000L + from + i;
+                        byte[] token = new byte[16];
+                        byte[] hash = new byte[32];
+                        random.nextBytes(token);
+                        random.nextBytes(hash);
+                        users.setLong(i + 1, userId);
+                        int k = i * 7;
+                        challenges.setString(k + 1, UUID.randomUUID().toString());
+                        challenges.setString(k + 2, Base64.getUrlEncoder().withoutPadding().encodeToString(token));
+                        challenges.setBytes(k + 3, hash);
+                        challenges.setLong(k + 4, userId);
+                        challenges.setTimestamp(k + 5, now);
+                        challenges.setTimestamp(k + 6, expires);
+                        challenges.setTimestamp(k + 7, now);
+                    }
+                    users.executeUpdate();
+                    challenges.executeUpdate();
+                }
+                c.commit();
+            }
+        }
+        notes.put("challenges stored before the run (other users', straight into the database)",
+                String.format(Locale.ROOT, "%,d in %.0f s", count, seconds(Duration.between(start, Instant.now()))));
     }
 
     private void warmUp(String registration) throws InterruptedException {

@@ -52,10 +52,10 @@ record Report(Benchmark.Settings settings, Histogram closed, Histogram open, His
                 3. open loop: %d sign-ups/s for %d s, latency from each request's scheduled start;
                 4. every email's link confirmed (`POST /api/verifications`) from %d clients.
 
-                SendCloud stand-in reply latency: %d ms.
+                SendCloud stand-in reply latency: %d ms. Challenges of other users stored before the run: %,d.
 
                 """, settings.signups(), settings.clients(), settings.openRate(), settings.openSeconds(),
-                settings.confirmClients(), settings.latencyMs()));
+                settings.confirmClients(), settings.latencyMs(), settings.storedChallenges()));
         md.append("## Results\n\n");
         md.append("| measure | throughput | p50 | p99 | p99.9 | max |\n|---|---|---|---|---|---|\n");
         row(md, "sign-up, closed loop", String.format(Locale.ROOT, "%,.0f/s", closedRate), closed);
