@@ -1,4 +1,4 @@
-package dev.verimail.registration.web;
+package dev.verimail.web;
 
 import java.io.IOException;
 
@@ -8,22 +8,29 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
-import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Security headers on every response, pages, API and error pages alike. The pages load nothing but their own
- * stylesheet and post only to this service, so the Content-Security-Policy allows exactly that; no other site may
- * frame them or learn their address through {@code Referer}. Dynamic responses show personal data (the name and
- * address just entered), so no cache keeps them; only the stylesheet is cacheable.
+ * Security headers on every response, pages, API and error pages alike: the service's Content-Security-Policy, no
+ * MIME sniffing, no framing, no {@code Referer} (the pages' addresses may hold a link's secret), and no caching of
+ * anything but the stylesheet (dynamic responses show personal data).
  */
-@Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 1)
-class SecurityHeadersFilter extends OncePerRequestFilter {
+public class SecurityHeadersFilter extends OncePerRequestFilter implements Ordered {
 
-    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; "
+    /** Pages that load only their own stylesheet and post only to their own service. */
+    public static final String SAME_ORIGIN_POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    private final String contentSecurityPolicy;
+
+    public SecurityHeadersFilter(String contentSecurityPolicy) {
+        this.contentSecurityPolicy = contentSecurityPolicy;
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE + 1;
+    }
 
     @Override
     protected boolean shouldNotFilterErrorDispatch() {
@@ -33,7 +40,7 @@ class SecurityHeadersFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        response.setHeader("Content-Security-Policy", contentSecurityPolicy);
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Referrer-Policy", "no-referrer");
         response.setHeader("X-Frame-Options", "DENY");

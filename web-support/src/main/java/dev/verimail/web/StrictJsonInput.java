@@ -1,8 +1,6 @@
-package dev.verimail.registration.web;
+package dev.verimail.web;
 
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.cfg.CoercionAction;
@@ -12,13 +10,15 @@ import tools.jackson.databind.type.LogicalType;
 /**
  * Reads API bodies strictly: a number or boolean where a string is expected ({@code "name": 42}) and an object with
  * the same key twice are unreadable (400 {@code malformed-json}), instead of Jackson's lenient defaults of coercing
- * the scalar to text and keeping the last key. Only the web layer's mapper changes; events use {@code EventJson}.
+ * the scalar to text and keeping the last key. Services register {@link #customizer()} as a bean; only the web
+ * layer's mapper changes, events use their own.
  */
-@Configuration(proxyBeanMethods = false)
-class StrictJsonConfiguration {
+public final class StrictJsonInput {
 
-    @Bean
-    JsonMapperBuilderCustomizer strictJsonInput() {
+    private StrictJsonInput() {
+    }
+
+    public static JsonMapperBuilderCustomizer customizer() {
         return builder -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .withCoercionConfig(LogicalType.Textual, text -> text
                         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
