@@ -32,6 +32,10 @@ public final class ServiceProcess {
     private final Path log;
     private final List<String> jvmOptions;
     private final Map<String, String> environment;
+
+    /** registration-service and verification-service must share the link key: the services of one JVM's stack do. */
+    static final String LINK_KEY_VARIABLE = "VERIMAIL_LINK_KEY";
+    private static final String STACK_LINK_KEY = randomLinkKey();
     private Process process;
 
     public ServiceProcess(String name, int port, Path jar, Path log, List<String> jvmOptions, Map<String, String> environment) {
@@ -78,6 +82,7 @@ public final class ServiceProcess {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(environment);
+            builder.environment().putIfAbsent(LINK_KEY_VARIABLE, STACK_LINK_KEY);
             builder.environment().put("SERVER_PORT", Integer.toString(port));
             process = builder.start();
             return this;
@@ -155,5 +160,12 @@ public final class ServiceProcess {
         catch (IOException | RuntimeException e) {
             return "(no log)";
         }
+    }
+
+    /** {@code 1:<32 random bytes, Base64>}, the format of {@code VERIMAIL_LINK_KEY}. */
+    static String randomLinkKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return "1:" + java.util.Base64.getEncoder().encodeToString(key);
     }
 }

@@ -18,6 +18,12 @@ public class TestBedInitializer implements ApplicationContextInitializer<Configu
 
     private static final String INLINED = "Inlined Test Properties";
 
+    /**
+     * The {@code VERIMAIL_LINK_KEY} of every service a test starts (key id 1, 32 bytes): tests that sign tokens
+     * themselves use it too. A test value, never a deployment's.
+     */
+    public static final String LINK_KEY = "1:dmVyaW1haWwtdGVzdC1saW5rLWtleS0zMi1ieXRlcyE=";
+
     @Override
     public void initialize(ConfigurableApplicationContext context) {
         ConfigurableEnvironment env = context.getEnvironment();
@@ -37,6 +43,7 @@ public class TestBedInitializer implements ApplicationContextInitializer<Configu
             context.getBeanFactory().registerSingleton("verimailTestKafkaBroker", (DisposableBean) broker::stop);
         }
         props.put("spring.kafka.consumer.auto-offset-reset", "earliest");
+        props.put("verimail.link-key", LINK_KEY);
         env.getPropertySources().addFirst(new MapPropertySource("verimail-test-bed", props));
         if (inlined != null) {
             // keep the test's own properties on top

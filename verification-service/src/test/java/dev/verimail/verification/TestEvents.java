@@ -19,12 +19,16 @@ import dev.verimail.events.Topics;
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.outbox.EventJson;
+import dev.verimail.testbed.TestBedInitializer;
+import dev.verimail.web.link.SignedTokens;
 
 /** Plays registration-service in tests: publishes its events on {@code registration-events}, as JSON, key = user id. */
 final class TestEvents implements AutoCloseable {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final AtomicLong USER_IDS = new AtomicLong(1000);
+    /** Signs tokens as registration-service does, with the key the test bed gives the service. */
+    static final SignedTokens TOKENS = SignedTokens.of(TestBedInitializer.LINK_KEY);
 
     private final KafkaProducer<String, String> producer;
 
@@ -54,12 +58,14 @@ final class TestEvents implements AutoCloseable {
     }
 
     static UserRegistered registered(long userId, String name, String email, Instant occurredAt, Instant expiresAt) {
-        return new UserRegistered(UUID.randomUUID(), occurredAt, userId, name, email, secret(16), secret(32), expiresAt);
+        return new UserRegistered(UUID.randomUUID(), occurredAt, userId, name, email, TOKENS.issue(expiresAt),
+                secret(32), expiresAt);
     }
 
     static VerificationReissued reissued(long userId, String email, Instant occurredAt) {
-        return new VerificationReissued(UUID.randomUUID(), occurredAt, userId, "Test User", email, secret(16),
-                secret(32), occurredAt.plus(1, ChronoUnit.HOURS));
+        Instant expiresAt = occurredAt.plus(1, ChronoUnit.HOURS);
+        return new VerificationReissued(UUID.randomUUID(), occurredAt, userId, "Test User", email,
+                TOKENS.issue(expiresAt), secret(32), expiresAt);
     }
 
     void publish(Event event) {

@@ -28,6 +28,7 @@ import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.testbed.ServiceTest;
 import dev.verimail.testbed.TestHttp;
 import dev.verimail.testbed.TopicReader;
+import dev.verimail.web.link.SignedTokens;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -105,6 +106,37 @@ class VerificationApiTests {
         assertProblem(verify(valid.token(), "not a code!"), 404, "link-not-valid");
 
         assertThat(db.verifiedUsers(valid.userId()) + db.verifiedUsers(expired.userId())).isZero();
+    }
+
+    @Test
+    void aGenuineLinkClickedBeforeItsChallengeIsStoredIs503NotReadyThenWorks() {
+        UserRegistered early = TestEvents.registered("early@example.com");
+
+        HttpResponse<String> tooSoon = verify(early);
+        assertProblem(tooSoon, 503, "link-not-ready");
+        assertThat(tooSoon.headers().firstValue("Retry-After")).hasValue("3");
+        HttpResponse<String> page = http.get("/verify?token=" + early.token() + "&authcode=" + early.authcode());
+        assertThat(page.statusCode()).isEqualTo(503);
+        assertThat(page.headers().firstValue("Retry-After")).hasValue("3");
+        assertThat(page.body()).contains("One moment").contains("http-equiv=\"refresh\" content=\"3\"")
+                .doesNotContain("not valid");
+
+        events.publish(early);
+        db.awaitChallenge(early.token());
+        assertThat(verify(early).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aSignedLinkPastItsExpiryWithNoChallengeIs410AndAForgedOneIs404AtOnce() {
+        Instant now = TestEvents.now();
+        String oldToken = TestEvents.TOKENS.issue(now.minusSeconds(5));
+        assertProblem(verify(oldToken, TestEvents.secret(32)), 410, "link-expired");
+        String forged = SignedTokens.of(SignedTokens.randomSpec()).issue(now.plusSeconds(3600));
+        assertProblem(verify(forged, TestEvents.secret(32)), 404, "link-not-valid");
+        HttpResponse<String> page = http.get("/verify?token=" + forged + "&authcode=" + TestEvents.secret(32));
+        assertThat(page.statusCode()).isEqualTo(404);
+        assertThat(http.get("/verify?token=" + oldToken + "&authcode=x").body())
+                .as("the expired page asks for the address it cannot know").contains("type=\"email\"");
     }
 
     @Test

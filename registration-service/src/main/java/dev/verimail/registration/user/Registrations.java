@@ -26,6 +26,7 @@ import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.events.verification.EmailVerified;
 import dev.verimail.outbox.OutboxWriter;
 import dev.verimail.registration.config.RegistrationProperties;
+import dev.verimail.web.link.SignedTokens;
 
 /**
  * Sign-up and the user's life cycle. Each change and the event that announces it are written in one transaction:
@@ -42,10 +43,12 @@ public class Registrations {
     private final Clock clock;
     private final TransactionTemplate tx;
     private final JdbcTemplate jdbc;
+    private final SignedTokens tokens;
 
     Registrations(Users users, OutboxWriter outbox, RegistrationProperties properties, Clock clock,
-            PlatformTransactionManager transactions, JdbcTemplate jdbc) {
+            PlatformTransactionManager transactions, JdbcTemplate jdbc, SignedTokens tokens) {
         this.users = users;
+        this.tokens = tokens;
         this.jdbc = jdbc;
         this.outbox = outbox;
         this.properties = properties;
@@ -80,9 +83,9 @@ public class Registrations {
     private User insert(Signup signup) {
         Instant now = now();
         User user = User.pending(users.insertPending(signup, now), signup, now);
+        Instant expiresAt = now.plus(properties.verificationTtl());
         outbox.append(properties.topics().registrationEvents(), new UserRegistered(UUID.randomUUID(), now,
-                user.getId(), user.getName(), user.getEmail(), Secrets.token(), Secrets.authcode(),
-                now.plus(properties.verificationTtl())));
+                user.getId(), user.getName(), user.getEmail(), tokens.issue(expiresAt), Secrets.authcode(), expiresAt));
         return user;
     }
 
@@ -126,9 +129,10 @@ public class Registrations {
         }
         users.lockByEmailKey(emailKey).filter(u -> u.getStatus() == UserStatus.PENDING).ifPresentOrElse(user -> {
             users.challengeIssued(user.getId(), now);
+            Instant expiresAt = now.plus(properties.verificationTtl());
             outbox.append(properties.topics().registrationEvents(), new VerificationReissued(UUID.randomUUID(), now,
-                    user.getId(), user.getName(), user.getEmail(), Secrets.token(), Secrets.authcode(),
-                    now.plus(properties.verificationTtl())));
+                    user.getId(), user.getName(), user.getEmail(), tokens.issue(expiresAt), Secrets.authcode(),
+                    expiresAt));
             log.info("Reissued the verification challenge of user {}", user.getId());
         }, () -> log.debug("Resend requested for an address with no pending user; nothing sent"));
     }

@@ -4,8 +4,8 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * Random, URL-safe values for verification links: the token (128 bits, identifies the challenge) and the authcode
- * (256 bits, the secret).
+ * The secret of a verification link: the authcode, 256 random bits, URL-safe. The token beside it, which names the
+ * challenge, is a {@link dev.verimail.web.link.SignedTokens signed token}.
  */
 final class Secrets {
 
@@ -13,10 +13,6 @@ final class Secrets {
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private Secrets() {
-    }
-
-    static String token() {
-        return random(16);
     }
 
     static String authcode() {

@@ -19,12 +19,23 @@ public record Outcome(Status status, long userId, String name, String email, Ins
         ALREADY_VERIFIED,
         /** Genuine, but too old: the page offers a new link. */
         EXPIRED,
+        /** Genuine by its signature, but its challenge is not stored yet: try again in a moment. */
+        NOT_READY,
         /** Unknown token, wrong authcode, malformed, or replaced by a newer link. */
         NOT_VALID
     }
 
     static Outcome notValid() {
         return new Outcome(Status.NOT_VALID, 0, null, null, null);
+    }
+
+    static Outcome notReady() {
+        return new Outcome(Status.NOT_READY, 0, null, null, null);
+    }
+
+    /** A genuine link past its expiry whose challenge is no longer (or not yet) stored: no details to show. */
+    static Outcome expiredUnknown() {
+        return new Outcome(Status.EXPIRED, 0, null, null, null);
     }
 
     static Outcome of(Status status, Challenge challenge) {

@@ -15,6 +15,9 @@ import org.springframework.util.unit.DataSize;
  * @param registrationBaseUrl where registration-service is, for the "send me a new link" button
  *                            ({@code POST {registrationBaseUrl}/register/resend})
  * @param maxRequestBody      larger request bodies are refused with 413
+ * @param reannounceAfter     a confirm of a user verified longer ago than this announces {@code EmailVerified}
+ *                            again (same event, same {@code eventId}), healing an announcement that was lost
+ * @param notReadyRetryAfter  what {@code Retry-After} tells a client whose genuine link has no stored challenge yet
  * @param topics              Kafka topics
  */
 @ConfigurationProperties("verification")
@@ -22,6 +25,8 @@ public record VerificationProperties(
         @DefaultValue("false") boolean confirmOnGet,
         @DefaultValue("http://localhost:8081") String registrationBaseUrl,
         @DefaultValue("16KB") DataSize maxRequestBody,
+        @DefaultValue("PT1M") java.time.Duration reannounceAfter,
+        @DefaultValue("PT3S") java.time.Duration notReadyRetryAfter,
         @DefaultValue Topics topics) {
 
     public VerificationProperties {

@@ -8,6 +8,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import dev.verimail.verification.config.VerificationProperties;
 import dev.verimail.web.ApiProblemAdvice;
 import dev.verimail.web.Problems;
 
@@ -18,10 +19,13 @@ import dev.verimail.web.Problems;
 @RestControllerAdvice
 class ApiProblemHandler extends ApiProblemAdvice {
 
-    ApiProblemHandler() {
+    private final VerificationProperties properties;
+
+    ApiProblemHandler(VerificationProperties properties) {
         super("verification", "We cannot check links right now. Please try again in a few seconds.",
                 "Something went wrong on our side. Nothing was changed.",
                 "The request body is not a JSON object with the fields token and authcode.");
+        this.properties = properties;
     }
 
     @ExceptionHandler
@@ -35,11 +39,15 @@ class ApiProblemHandler extends ApiProblemAdvice {
 
     @ExceptionHandler
     ResponseEntity<ProblemDetail> link(LinkProblem e) {
-        if (e.isExpired()) {
-            return ResponseEntity.status(HttpStatus.GONE).body(Problems.of(HttpStatus.GONE, "link-expired",
+        return switch (e.kind()) {
+            case EXPIRED -> ResponseEntity.status(HttpStatus.GONE).body(Problems.of(HttpStatus.GONE, "link-expired",
                     "Link expired", "This verification link has expired. Ask for a new one."));
-        }
-        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Problems.of(HttpStatus.NOT_FOUND, "link-not-valid",
-                "Link not valid", "This verification link is not valid."));
+            case NOT_READY -> ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .header("Retry-After", Long.toString(Math.max(1, properties.notReadyRetryAfter().toSeconds())))
+                    .body(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "link-not-ready", "Link not ready yet",
+                            "This link is genuine but we are still setting it up. Try again in a few seconds."));
+            case NOT_VALID -> ResponseEntity.status(HttpStatus.NOT_FOUND).body(Problems.of(HttpStatus.NOT_FOUND,
+                    "link-not-valid", "Link not valid", "This verification link is not valid."));
+        };
     }
 }

@@ -1,24 +1,33 @@
 package dev.verimail.verification.web;
 
-/** A link that does not verify anyone, as the API reports it: 404 (not valid) or 410 (expired). */
+/**
+ * A link that does not verify anyone, as the API reports it: 404 (not valid), 410 (expired) or 503 (genuine, but
+ * its challenge is not stored yet).
+ */
 class LinkProblem extends RuntimeException {
 
-    private final boolean expired;
+    enum Kind { NOT_VALID, EXPIRED, NOT_READY }
 
-    private LinkProblem(boolean expired) {
-        super(expired ? "link expired" : "link not valid", null, false, false);
-        this.expired = expired;
+    private final Kind kind;
+
+    private LinkProblem(Kind kind) {
+        super("link " + kind.name().toLowerCase(java.util.Locale.ROOT), null, false, false);
+        this.kind = kind;
     }
 
     static LinkProblem notValid() {
-        return new LinkProblem(false);
+        return new LinkProblem(Kind.NOT_VALID);
     }
 
     static LinkProblem expired() {
-        return new LinkProblem(true);
+        return new LinkProblem(Kind.EXPIRED);
     }
 
-    boolean isExpired() {
-        return expired;
+    static LinkProblem notReady() {
+        return new LinkProblem(Kind.NOT_READY);
+    }
+
+    Kind kind() {
+        return kind;
     }
 }

@@ -15,7 +15,8 @@ import dev.verimail.verification.challenge.Verifications;
 
 /**
  * The link as an API call, for apps that open links themselves. 200 for a valid link, also when it was used before
- * (same {@code verifiedAt}), so clients may retry freely; 410 expired; 404 anything else.
+ * (same {@code verifiedAt}), so clients may retry freely; 410 expired; 503 with {@code Retry-After} and code
+ * {@code link-not-ready} for a genuine link whose challenge is not stored yet; 404 anything else.
  */
 @RestController
 @RequestMapping(path = "/api/verifications", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -43,6 +44,7 @@ class VerificationApi {
         return switch (outcome.status()) {
             case VERIFIED, ALREADY_VERIFIED -> new VerificationView(outcome.userId(), outcome.email(), outcome.verifiedAt());
             case EXPIRED -> throw LinkProblem.expired();
+            case NOT_READY -> throw LinkProblem.notReady();
             case PENDING, NOT_VALID -> throw LinkProblem.notValid();
         };
     }

@@ -65,6 +65,14 @@ class VerifyPages {
             case ALREADY_VERIFIED -> {
                 return "verify-already";
             }
+            case NOT_READY -> {
+                // a genuine link whose challenge is still on its way: the page reloads itself (no script needed)
+                long seconds = Math.max(1, properties.notReadyRetryAfter().toSeconds());
+                response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
+                response.setHeader("Retry-After", Long.toString(seconds));
+                model.addAttribute("refreshSeconds", seconds);
+                return "verify-wait";
+            }
             case EXPIRED -> {
                 response.setStatus(HttpStatus.GONE.value());
                 model.addAttribute("resendUrl", properties.resendUrl());
