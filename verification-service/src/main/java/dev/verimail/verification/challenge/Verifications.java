@@ -1,10 +1,10 @@
 package dev.verimail.verification.challenge;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -18,6 +18,7 @@ import dev.verimail.events.verification.EmailVerified;
 import dev.verimail.outbox.OutboxWriter;
 import dev.verimail.verification.challenge.Outcome.Status;
 import dev.verimail.verification.config.VerificationProperties;
+import dev.verimail.web.link.SignedTokens;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -42,11 +43,14 @@ public class Verifications {
     private final TransactionTemplate readOnly;
     private final MeterRegistry meters;
     private final Counter succeeded;
+    private final Counter reannounced;
+    private final SignedTokens tokens;
 
     Verifications(JdbcTemplate jdbc, OutboxWriter outbox,
             VerificationProperties properties, Clock clock, PlatformTransactionManager transactions,
-            MeterRegistry meters) {
+            MeterRegistry meters, SignedTokens tokens) {
         this.jdbc = jdbc;
+        this.tokens = tokens;
         this.outbox = outbox;
         this.properties = properties;
         this.clock = clock;
@@ -56,16 +60,18 @@ public class Verifications {
         this.meters = meters;
         this.succeeded = Counter.builder("verification.verifications.succeeded")
                 .description("Links that verified a user").register(meters);
+        this.reannounced = Counter.builder("verification.reannounced")
+                .description("EmailVerified announced again because a verified user confirmed again").register(meters);
     }
 
     /** What the link is, without changing anything: for the confirm page, which mail scanners may open. */
     public Outcome check(String token, String authcode) {
         return readOnly.execute(status -> {
-            Optional<Challenge> found = authentic(token, authcode);
-            if (found.isEmpty()) {
-                return Outcome.notValid();
+            Lookup lookup = authentic(token, authcode);
+            if (lookup.miss() != null) {
+                return lookup.miss();
             }
-            Challenge challenge = found.get();
+            Challenge challenge = lookup.challenge();
             Verified verified = verifiedState(challenge.userId(), false);
             if (verified != null) {
                 return rejected("already_verified", Outcome.verified(Status.ALREADY_VERIFIED, challenge,
@@ -85,28 +91,39 @@ public class Verifications {
      * Verifies the user if the link is genuine, current and unexpired. Safe to call any number of times, also
      * concurrently: one call returns {@code VERIFIED}, later ones {@code ALREADY_VERIFIED} with the same time.
      * <p>
+     * A confirm of a user who verified more than {@code verification.reannounce-after} ago announces
+     * {@code EmailVerified} again, the same event with the same {@code eventId}: if the first announcement was
+     * lost on its way (dead-lettered, a topic restored from an old backup), the person clicking again heals it,
+     * and subscribers that saw the first one drop the copy by its {@code eventId}.
+     * <p>
      * Plain JDBC, five statements: read the challenge, lock the user, use the challenge, mark the user, append the
      * event. This is the service's hottest path; the JPA version spent more CPU in Hibernate than in everything
      * else (see BENCHMARKS.md).
      */
     public Outcome verify(String token, String authcode) {
         Outcome outcome = tx.execute(status -> {
-            Optional<Challenge> found = authentic(token, authcode);
-            if (found.isEmpty()) {
-                return Outcome.notValid();
+            Lookup lookup = authentic(token, authcode);
+            if (lookup.miss() != null) {
+                return lookup.miss();
             }
-            Challenge challenge = found.get();
+            Challenge challenge = lookup.challenge();
             long userId = challenge.userId();
+            Instant now = now();
             // the user's row is created with its first challenge (ChallengeBatchStore), in the same transaction
             Verified verified = verifiedState(userId, true);
             if (verified != null) {
+                if (verified.at().plus(properties.reannounceAfter()).isBefore(now)) {
+                    outbox.append(properties.topics().verificationEvents(), announcement(userId, verified.email(),
+                            verified.at()));
+                    reannounced.increment();
+                    log.info("User {} confirmed again; EmailVerified announced again", userId);
+                }
                 return rejected("already_verified", Outcome.verified(Status.ALREADY_VERIFIED, challenge,
                         verified.email(), verified.at()));
             }
             if (challenge.superseded()) {
                 return rejected("superseded", Outcome.notValid());
             }
-            Instant now = now();
             if (challenge.isExpiredAt(now)) {
                 return rejected("expired", Outcome.of(Status.EXPIRED, challenge));
             }
@@ -133,8 +150,7 @@ public class Verifications {
             if (marked != 1) {
                 throw new IllegalStateException("user " + userId + " changed while locked");
             }
-            outbox.append(properties.topics().verificationEvents(),
-                    new EmailVerified(UUID.randomUUID(), now, userId, challenge.email(), now));
+            outbox.append(properties.topics().verificationEvents(), announcement(userId, challenge.email(), now));
             return Outcome.verified(Status.VERIFIED, challenge, challenge.email(), now);
         });
         if (outcome.status() == Status.VERIFIED) {
@@ -142,6 +158,16 @@ public class Verifications {
             log.info("User {} verified their email", outcome.userId());
         }
         return outcome;
+    }
+
+    /**
+     * The one {@code EmailVerified} of a verification. Its {@code eventId} is derived from the user and the time
+     * (a name-based UUID), so every announcement of the same verification is the same event.
+     */
+    static EmailVerified announcement(long userId, String email, Instant verifiedAt) {
+        UUID eventId = UUID.nameUUIDFromBytes(("EmailVerified:" + userId + ":" + verifiedAt)
+                .getBytes(StandardCharsets.UTF_8));
+        return new EmailVerified(eventId, verifiedAt, userId, email, verifiedAt);
     }
 
     /** When and with which address the user verified, or {@code null} if they have not (yet). */
@@ -158,14 +184,19 @@ public class Verifications {
     private record Verified(Instant at, String email) {
     }
 
+    /** The challenge of a link, or why there is none to use ({@code miss}). */
+    private record Lookup(Challenge challenge, Outcome miss) {
+    }
+
     /**
      * The challenge named by the token, if the authcode is its own. Malformed input never reaches the database.
-     * Every miss is counted with its reason; callers see only "not valid".
+     * A token with no stored challenge is judged by its signature: genuine and current means the challenge is
+     * still on its way ({@code NOT_READY}), genuine and past its expiry {@code EXPIRED}, anything else not valid.
+     * Every miss is counted with its reason.
      */
-    private Optional<Challenge> authentic(String token, String authcode) {
+    private Lookup authentic(String token, String authcode) {
         if (!ChallengeData.isWellFormed(token) || !ChallengeData.isWellFormed(authcode)) {
-            rejected("malformed", null);
-            return Optional.empty();
+            return new Lookup(null, rejected("malformed", Outcome.notValid()));
         }
         List<Challenge> found = jdbc.query("""
                 SELECT id, user_id, email, name, authcode_hash, expires_at, superseded_at
@@ -173,14 +204,16 @@ public class Verifications {
                         rs.getString("email"), rs.getString("name"), rs.getBytes("authcode_hash"),
                         SqlTime.get(rs, "expires_at"), rs.getTimestamp("superseded_at") != null), token);
         if (found.isEmpty()) {
-            rejected("unknown_token", null);
-            return Optional.empty();
+            return new Lookup(null, switch (tokens.check(token, now())) {
+                case GENUINE -> rejected("not_ready", Outcome.notReady());
+                case EXPIRED -> rejected("expired", Outcome.expiredUnknown());
+                case NOT_OURS -> rejected("unknown_token", Outcome.notValid());
+            });
         }
         if (!found.get(0).authcodeMatches(authcode)) {
-            rejected("wrong_authcode", null);
-            return Optional.empty();
+            return new Lookup(null, rejected("wrong_authcode", Outcome.notValid()));
         }
-        return Optional.of(found.get(0));
+        return new Lookup(found.get(0), null);
     }
 
     /** Counts a link that did not verify anyone: {@code verification.verifications.rejected{reason}}. */
