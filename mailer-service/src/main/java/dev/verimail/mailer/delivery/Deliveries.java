@@ -3,7 +3,6 @@ package dev.verimail.mailer.delivery;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -15,7 +14,6 @@ import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,19 +30,16 @@ import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.mailer.config.MailerProperties;
 
 /**
- * The {@code delivery} table and every state change of a row. All writes run at READ COMMITTED, so claims and
- * inserts take no gap locks; every change after a send is conditional on the claim token.
+ * The {@code delivery} table: recording events, making deliveries moot or due again, and reading them. All writes
+ * run at READ COMMITTED, so inserts take no gap locks. Claims and outcomes of sends are {@link Claims}'.
  */
 @Repository
 class Deliveries {
 
     private static final Logger log = LoggerFactory.getLogger(Deliveries.class);
-    private static final int MAX_ERROR = 1000;
     private static final String OPEN = "status IN ('PENDING', 'RETRYING')";
     /** FAILED for a permanent SendCloud error and still holding its link: an operator may send it again. */
     private static final String REDRIVABLE = "status = 'FAILED' AND failure_reason = 'PERMANENT' AND token IS NOT NULL";
-    private static final String CLAIM_COLUMNS = "event_id, claim_token, status, user_id, email, name, token, authcode, "
-            + "occurred_at, expires_at, attempts, redrives";
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -60,20 +55,23 @@ class Deliveries {
         this.redrive = properties.redrive();
     }
 
-    /** What recording a batch of events gave: the claims to send now and how many earlier ones became moot. */
-    record Recorded(List<Claim> claims, int superseded, int expired) {
+    /**
+     * What recording a batch of events gave: the deliveries to send now (not yet claimed: each is claimed once a
+     * send slot is free, see {@link Claims#claimNew}) and how many earlier ones became moot.
+     */
+    record Recorded(List<Claim> toSend, int superseded, int expired) {
     }
 
     /**
-     * Records one delivery per event not seen before, in one transaction. A new one is PENDING and claimed by the
-     * caller; one whose link has expired is FAILED at once; one older than a delivery already recorded for the
+     * Records one delivery per event not seen before, in one transaction. A new one is PENDING, unclaimed, with a
+     * grace period of one lease in {@code next_attempt_at}: its consumer claims it when a send slot is free, and
+     * should the consumer die first, the re-drive takes it once the grace period is over. One whose link has expired is FAILED at once; one older than a delivery already recorded for the
      * user is moot. A {@code VerificationReissued} makes the user's earlier open deliveries moot.
      */
     Recorded record(List<RegistrationEvent> events) {
         return transactions.execute(status -> {
             Instant now = clock.instant();
-            String claimToken = UUID.randomUUID().toString();
-            List<Claim> claims = new ArrayList<>();
+            List<Claim> toSend = new ArrayList<>();
             int superseded = 0;
             int expired = 0;
             Set<String> known = new HashSet<>(jdbc.queryForList("SELECT event_id FROM delivery WHERE event_id IN (:ids)",
@@ -95,7 +93,7 @@ class Deliveries {
                     initial = DeliveryStatus.FAILED;
                     reason = FailureReason.SUPERSEDED;
                 }
-                if (!insert(event, initial, reason, claimToken, now)) {
+                if (!insert(event, initial, reason, now)) {
                     log.debug("Event {} was already recorded; not sending again", event.eventId());
                     continue;
                 }
@@ -108,15 +106,15 @@ class Deliveries {
                 }
                 if (event instanceof VerificationReissued) {
                     superseded += supersedeEarlier(event, now);
-                    claims.removeIf(c -> c.userId() == event.userId() && c.occurredAt().isBefore(event.occurredAt()));
+                    toSend.removeIf(c -> c.userId() == event.userId() && c.occurredAt().isBefore(event.occurredAt()));
                 }
                 if (initial == DeliveryStatus.PENDING) {
-                    claims.add(new Claim(event.eventId(), claimToken, DeliveryStatus.PENDING, event.userId(),
+                    toSend.add(new Claim(event.eventId(), null, DeliveryStatus.PENDING, event.userId(),
                             event.email(), event.name(), event.token(), event.authcode(), event.occurredAt(),
                             event.expiresAt(), 0, 0));
                 }
             }
-            return new Recorded(List.copyOf(claims), superseded, expired);
+            return new Recorded(List.copyOf(toSend), superseded, expired);
         });
     }
 
@@ -131,8 +129,7 @@ class Deliveries {
         return latest;
     }
 
-    private boolean insert(RegistrationEvent event, DeliveryStatus status, FailureReason reason, String claimToken,
-            Instant now) {
+    private boolean insert(RegistrationEvent event, DeliveryStatus status, FailureReason reason, Instant now) {
         boolean open = status == DeliveryStatus.PENDING;
         MapSqlParameterSource p = new MapSqlParameterSource()
                 .addValue("id", event.eventId().toString())
@@ -147,7 +144,6 @@ class Deliveries {
                 .addValue("expiresAt", db(event.expiresAt()))
                 .addValue("status", status.name())
                 .addValue("next", open ? db(now.plus(redrive.lease())) : null)
-                .addValue("claim", open ? claimToken : null)
                 .addValue("reason", reason == null ? null : reason.name())
                 .addValue("error", reason == FailureReason.EXPIRED ? "The link had expired when the event arrived"
                         : reason == FailureReason.SUPERSEDED ? "A newer link had already been issued" : null)
@@ -155,10 +151,10 @@ class Deliveries {
         try {
             jdbc.update("""
                     INSERT INTO delivery (event_id, event_type, user_id, email, email_key, name, token, authcode,
-                        occurred_at, expires_at, status, attempts, redrives, next_attempt_at, claim_token,
-                        failure_reason, last_error, created_at, updated_at)
+                        occurred_at, expires_at, status, attempts, redrives, next_attempt_at, failure_reason,
+                        last_error, created_at, updated_at)
                     VALUES (:id, :type, :user, :email, :emailKey, :name, :token, :authcode, :occurredAt, :expiresAt,
-                        :status, 0, 0, :next, :claim, :reason, :error, :now, :now)""", p);
+                        :status, 0, 0, :next, :reason, :error, :now, :now)""", p);
             return true;
         }
         catch (DuplicateKeyException e) {
@@ -180,104 +176,6 @@ class Deliveries {
                 + "last_error = 'A newer link was issued before this one was sent', next_attempt_at = NULL, "
                 + "token = NULL, authcode = NULL, updated_at = :now "
                 + "WHERE user_id = :user AND occurred_at < :at AND event_id <> :id AND " + OPEN, p);
-    }
-
-    /**
-     * Claims up to {@code limit} open deliveries whose next attempt (or lease) is due. Rows another instance holds
-     * are skipped, not waited for; a claimed row is leased to this instance for {@code mailer.redrive.lease}.
-     */
-    List<Claim> claimDue(int limit) {
-        return transactions.execute(status -> {
-            Instant now = clock.instant();
-            List<String> ids = jdbc.queryForList("SELECT event_id FROM delivery WHERE next_attempt_at <= :now AND "
-                    + OPEN + " ORDER BY next_attempt_at LIMIT :limit FOR UPDATE SKIP LOCKED",
-                    new MapSqlParameterSource("now", db(now)).addValue("limit", limit), String.class);
-            if (ids.isEmpty()) {
-                return List.of();
-            }
-            String claimToken = UUID.randomUUID().toString();
-            jdbc.update("UPDATE delivery SET claim_token = :claim, next_attempt_at = :lease, updated_at = :now "
-                    + "WHERE event_id IN (:ids)", new MapSqlParameterSource("claim", claimToken)
-                            .addValue("lease", db(now.plus(redrive.lease()))).addValue("now", db(now))
-                            .addValue("ids", ids));
-            return jdbc.query("SELECT " + CLAIM_COLUMNS + " FROM delivery WHERE event_id IN (:ids)",
-                    new MapSqlParameterSource("ids", ids), Deliveries::claim);
-        });
-    }
-
-    /** Extends the lease before another attempt; false when the claim is lost or the delivery became moot. */
-    boolean renew(Claim claim) {
-        Instant now = clock.instant();
-        return write("UPDATE delivery SET next_attempt_at = :lease, updated_at = :now "
-                + "WHERE event_id = :id AND claim_token = :claim AND " + OPEN,
-                params(claim, now).addValue("lease", db(now.plus(redrive.lease()))));
-    }
-
-    /** Recorded whatever the row's state: the email did go out. False only when another instance took the row over. */
-    boolean markSent(Claim claim, String messageId, int calls, SendResult lastFailure) {
-        Instant now = clock.instant();
-        MapSqlParameterSource p = params(claim, now).addValue("messageId", truncate(messageId, 255))
-                .addValue("calls", calls);
-        String lastError = "";
-        if (lastFailure != null) {
-            lastError = ", sendcloud_code = :code, last_error = :error";
-            p.addValue("code", lastFailure.code()).addValue("error", truncate(lastFailure.error(), MAX_ERROR));
-        }
-        return write("UPDATE delivery SET status = 'SENT', message_id = :messageId, attempts = attempts + :calls, "
-                + "sent_at = :now, updated_at = :now, next_attempt_at = NULL, claim_token = NULL, token = NULL, "
-                + "authcode = NULL, failure_reason = NULL" + lastError
-                + " WHERE event_id = :id AND claim_token = :claim", p);
-    }
-
-    /**
-     * FAILED for a permanent SendCloud error. The link is kept until it expires ({@link #clearExpiredSecrets}), so
-     * that once the cause is fixed (a wrong API key, a template) {@link #redriveFailed} can send it after all.
-     */
-    boolean markFailed(Claim claim, SendResult result, int calls) {
-        Instant now = clock.instant();
-        return write("UPDATE delivery SET status = 'FAILED', failure_reason = 'PERMANENT', sendcloud_code = :code, "
-                + "last_error = :error, attempts = attempts + :calls, updated_at = :now, next_attempt_at = NULL, "
-                + "claim_token = NULL "
-                + "WHERE event_id = :id AND claim_token = :claim AND " + OPEN,
-                params(claim, now).addValue("code", result.code()).addValue("error", truncate(result.error(), MAX_ERROR))
-                        .addValue("calls", calls));
-    }
-
-    /**
-     * Hands the delivery to the re-drive: RETRYING at a growing, jittered delay, but never later than the link's
-     * expiry, when it is given up. Returns the next attempt time, or null when it was given up as expired (or the
-     * claim was lost).
-     */
-    Instant scheduleRetry(Claim claim, SendResult result, int calls) {
-        Instant now = clock.instant();
-        if (!now.isBefore(claim.expiresAt())) {
-            expire(claim, result, calls);
-            return null;
-        }
-        Instant next = now.plus(delayAfter(claim.redrives()));
-        if (next.isAfter(claim.expiresAt())) {
-            next = claim.expiresAt();
-        }
-        boolean updated = write("UPDATE delivery SET status = 'RETRYING', attempts = attempts + :calls, "
-                + "redrives = redrives + 1, next_attempt_at = :next, claim_token = NULL, sendcloud_code = :code, "
-                + "last_error = :error, updated_at = :now WHERE event_id = :id AND claim_token = :claim AND " + OPEN,
-                params(claim, now).addValue("calls", calls).addValue("next", db(next)).addValue("code", result.code())
-                        .addValue("error", truncate(result.error(), MAX_ERROR)));
-        return updated ? next : null;
-    }
-
-    /** Gives the delivery up: its link has expired. {@code result} is the last failure, if any. */
-    boolean expire(Claim claim, SendResult result, int calls) {
-        Instant now = clock.instant();
-        MapSqlParameterSource p = params(claim, now).addValue("calls", calls);
-        String lastError = "";
-        if (result != null) {
-            lastError = ", sendcloud_code = :code, last_error = :error";
-            p.addValue("code", result.code()).addValue("error", truncate(result.error(), MAX_ERROR));
-        }
-        return write("UPDATE delivery SET status = 'FAILED', failure_reason = 'EXPIRED', attempts = attempts + :calls"
-                + lastError + ", updated_at = :now, next_attempt_at = NULL, claim_token = NULL, token = NULL, "
-                + "authcode = NULL WHERE event_id = :id AND claim_token = :claim AND " + OPEN, p);
     }
 
     /**
@@ -308,14 +206,6 @@ class Deliveries {
         return count == null ? 0 : count;
     }
 
-    /** The n-th re-drive waits initial-delay * 2^n, at most max-delay, with +-20 % jitter. */
-    Duration delayAfter(int redrives) {
-        double factor = Math.pow(2, Math.min(redrives, 30));
-        double millis = Math.min(redrive.initialDelay().toMillis() * factor, redrive.maxDelay().toMillis());
-        double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
-        return Duration.ofMillis((long) (millis * jitter));
-    }
-
     List<DeliveryView> findByEmail(String email) {
         return jdbc.query("""
                 SELECT event_id, event_type, user_id, email, status, attempts, last_error, failure_reason,
@@ -329,22 +219,6 @@ class Deliveries {
                         (Integer) rs.getObject("sendcloud_code", Integer.class), rs.getString("message_id"),
                         instant(rs, "occurred_at"), instant(rs, "expires_at"), instant(rs, "created_at"),
                         instant(rs, "updated_at"), instant(rs, "sent_at"), instant(rs, "next_attempt_at")));
-    }
-
-    private boolean write(String sql, MapSqlParameterSource params) {
-        return Boolean.TRUE.equals(transactions.execute(status -> jdbc.update(sql, params) == 1));
-    }
-
-    private static MapSqlParameterSource params(Claim claim, Instant now) {
-        return new MapSqlParameterSource("id", claim.eventId().toString()).addValue("claim", claim.claimToken())
-                .addValue("now", db(now));
-    }
-
-    private static Claim claim(ResultSet rs, int row) throws SQLException {
-        return new Claim(UUID.fromString(rs.getString("event_id")), rs.getString("claim_token"),
-                DeliveryStatus.valueOf(rs.getString("status")), rs.getLong("user_id"), rs.getString("email"), rs.getString("name"),
-                rs.getString("token"), rs.getString("authcode"), instant(rs, "occurred_at"), instant(rs, "expires_at"),
-                rs.getInt("attempts"), rs.getInt("redrives"));
     }
 
     /** Instants are stored as UTC DATETIME(6) whatever the JVM's or the server's time zone. */

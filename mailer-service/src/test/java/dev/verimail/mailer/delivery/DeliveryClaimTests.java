@@ -36,6 +36,9 @@ class DeliveryClaimTests {
     Deliveries deliveries;
 
     @Autowired
+    Claims claims;
+
+    @Autowired
     JdbcTemplate db;
 
     @Autowired
@@ -54,7 +57,7 @@ class DeliveryClaimTests {
             Callable<List<String>> instance = () -> {
                 start.await();
                 List<String> mine = new ArrayList<>();
-                for (List<Claim> batch = deliveries.claimDue(7); !batch.isEmpty(); batch = deliveries.claimDue(7)) {
+                for (List<Claim> batch = claims.claimDue(7); !batch.isEmpty(); batch = claims.claimDue(7)) {
                     batch.forEach(c -> mine.add(c.eventId().toString()));
                 }
                 return mine;
@@ -77,34 +80,63 @@ class DeliveryClaimTests {
     @Test
     void aDeliveryBeingSentIsNotRedrivenUntilItsLeaseIsOverAndThenOnlyTheNewHolderMayFinishIt() {
         UserRegistered event = event(42_001, Instant.now().plus(Duration.ofHours(1)));
-        Claim first = deliveries.record(List.of(event)).claims().get(0);
+        Claim recorded = deliveries.record(List.of(event)).toSend().get(0);
+        assertThat(recorded.claimToken()).as("recorded, not claimed until a send slot is free").isNull();
+        assertThat(claims.claimDue(100)).as("its consumer has a grace period").extracting(Claim::eventId)
+                .doesNotContain(event.eventId());
 
-        assertThat(deliveries.claimDue(100)).extracting(Claim::eventId).doesNotContain(event.eventId());
+        Claim first = claims.claimNew(recorded).orElseThrow();
+        assertThat(claims.claimNew(recorded)).as("claimed once").isEmpty();
+        assertThat(claims.claimDue(100)).extracting(Claim::eventId).doesNotContain(event.eventId());
+        assertThat(claims.hold(first)).as("a valid claim is extended").isTrue();
 
-        write("UPDATE delivery SET next_attempt_at = ? WHERE event_id = ?",
-                LocalDateTime.ofInstant(Instant.now().minusSeconds(1), ZoneOffset.UTC), event.eventId().toString());
-        Claim second = deliveries.claimDue(100).stream().filter(c -> c.eventId().equals(event.eventId())).findFirst()
+        leaseOver(event);
+        Claim second = claims.claimDue(100).stream().filter(c -> c.eventId().equals(event.eventId())).findFirst()
                 .orElseThrow();
         assertThat(second.claimToken()).isNotEqualTo(first.claimToken());
         assertThat(second.authcode()).isEqualTo(event.authcode());
 
-        assertThat(deliveries.renew(first)).as("the crashed holder lost its claim").isFalse();
-        assertThat(deliveries.markSent(second, "sc-1", 1, null)).isTrue();
-        assertThat(deliveries.markSent(first, "sc-2", 1, null)).isFalse();
+        assertThat(claims.hold(first)).as("the old holder lost its claim").isFalse();
+        assertThat(claims.hold(second)).isTrue();
+        assertThat(claims.markSent(second, "sc-1", 1, null)).isTrue();
+        assertThat(claims.markSent(first, "sc-2", 1, null)).isFalse();
         assertThat(db.queryForObject("SELECT message_id FROM delivery WHERE event_id = ?", String.class,
                 event.eventId().toString())).isEqualTo("sc-1");
         assertThat(db.queryForObject("SELECT authcode FROM delivery WHERE event_id = ?", String.class,
                 event.eventId().toString())).as("the secret is dropped once sent").isNull();
 
-        assertThat(deliveries.claimDue(100)).extracting(Claim::eventId).doesNotContain(event.eventId());
+        assertThat(claims.claimDue(100)).extracting(Claim::eventId).doesNotContain(event.eventId());
+    }
+
+    @Test
+    void aClaimWhoseLeaseIsOverIsNotHeldEvenIfNobodyTookItOver() {
+        UserRegistered event = event(42_005, Instant.now().plus(Duration.ofHours(1)));
+        Claim claim = claims.claimNew(deliveries.record(List.of(event)).toSend().get(0)).orElseThrow();
+
+        leaseOver(event);
+
+        assertThat(claims.hold(claim)).isFalse();
+        assertThat(claims.claimDue(100)).as("the re-drive may take it now").extracting(Claim::eventId)
+                .contains(event.eventId());
+    }
+
+    @Test
+    void theConsumerCannotClaimWhatTheRedriveTookAfterTheGracePeriod() {
+        UserRegistered event = event(42_006, Instant.now().plus(Duration.ofHours(1)));
+        Claim recorded = deliveries.record(List.of(event)).toSend().get(0);
+
+        leaseOver(event);
+        assertThat(claims.claimDue(100)).extracting(Claim::eventId).contains(event.eventId());
+
+        assertThat(claims.claimNew(recorded)).isEmpty();
     }
 
     @Test
     void recordingAnEventTwiceGivesOneClaim() {
         UserRegistered event = event(42_002, Instant.now().plus(Duration.ofHours(1)));
 
-        assertThat(deliveries.record(List.of(event, event)).claims()).hasSize(1);
-        assertThat(deliveries.record(List.of(event)).claims()).isEmpty();
+        assertThat(deliveries.record(List.of(event, event)).toSend()).hasSize(1);
+        assertThat(deliveries.record(List.of(event)).toSend()).isEmpty();
         assertThat(db.queryForObject("SELECT COUNT(*) FROM delivery WHERE event_id = ?", Integer.class,
                 event.eventId().toString())).isOne();
     }
@@ -119,7 +151,7 @@ class DeliveryClaimTests {
 
         Deliveries.Recorded recorded = deliveries.record(List.of(first, second));
 
-        assertThat(recorded.claims()).extracting(Claim::eventId).containsExactly(second.eventId());
+        assertThat(recorded.toSend()).extracting(Claim::eventId).containsExactly(second.eventId());
         assertThat(recorded.superseded()).isOne();
         assertThat(db.queryForObject("SELECT failure_reason FROM delivery WHERE event_id = ?", String.class,
                 first.eventId().toString())).isEqualTo("SUPERSEDED");
@@ -136,20 +168,26 @@ class DeliveryClaimTests {
         deliveries.record(List.of(newer));
         Deliveries.Recorded late = deliveries.record(List.of(older));
 
-        assertThat(late.claims()).isEmpty();
+        assertThat(late.toSend()).isEmpty();
         assertThat(db.queryForObject("SELECT status FROM delivery WHERE event_id = ?", String.class,
                 older.eventId().toString())).isEqualTo("FAILED");
     }
 
     @Test
     void reDriveDelaysGrowAndStopAtTheMaximum() {
-        Duration first = deliveries.delayAfter(0);
-        Duration later = deliveries.delayAfter(3);
-        Duration capped = deliveries.delayAfter(40);
+        Duration first = claims.delayAfter(0);
+        Duration later = claims.delayAfter(3);
+        Duration capped = claims.delayAfter(40);
 
         assertThat(first).isBetween(Duration.ofSeconds(48), Duration.ofSeconds(72));
         assertThat(later).isBetween(Duration.ofSeconds(384), Duration.ofSeconds(576));
         assertThat(capped).isBetween(Duration.ofMinutes(48), Duration.ofMinutes(72));
+    }
+
+    /** What a lease (or grace period) running out looks like: the row is due. */
+    private void leaseOver(UserRegistered event) {
+        write("UPDATE delivery SET next_attempt_at = ? WHERE event_id = ?",
+                LocalDateTime.ofInstant(Instant.now().minusSeconds(1), ZoneOffset.UTC), event.eventId().toString());
     }
 
     /** The service's connections do not auto-commit: a write outside a transaction would be rolled back. */

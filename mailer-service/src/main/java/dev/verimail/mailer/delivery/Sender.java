@@ -1,0 +1,166 @@
+package dev.verimail.mailer.delivery;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.retry.support.RetryTemplate;
+import org.springframework.stereotype.Component;
+
+import dev.verimail.mailer.config.MailerProperties;
+import dev.verimail.mailer.config.SendCloudProperties;
+
+/**
+ * Sends one delivery on a send slot: a first send gets quick retries with exponential backoff and jitter, a
+ * re-driven one a single attempt. Each call to the transport is preceded by one conditional statement that checks
+ * the claim is still ours and extends its lease ({@link Claims#claimNew} or {@link Claims#hold}); a sender that lost
+ * its claim while it waited sends nothing. What the attempts gave is recorded by {@link Outcomes}.
+ */
+@Component
+class Sender {
+
+    private static final Logger log = LoggerFactory.getLogger(Sender.class);
+
+    private final Claims claims;
+    private final Outcomes outcomes;
+    private final MailTransport transport;
+    private final MailerMetrics metrics;
+    private final MailerProperties properties;
+    private final Clock clock;
+    private final RetryTemplate quickRetries;
+    private final RetryTemplate oneAttempt;
+    private final RetryTemplate databaseRetries;
+
+    Sender(Claims claims, Outcomes outcomes, MailTransport transport, MailerMetrics metrics,
+            MailerProperties properties, SendCloudProperties sendCloud, Clock clock) {
+        this.claims = claims;
+        this.outcomes = outcomes;
+        this.transport = transport;
+        this.metrics = metrics;
+        this.properties = properties;
+        this.clock = clock;
+        MailerProperties.Retry retry = properties.retry();
+        this.quickRetries = RetryTemplate.builder().maxAttempts(retry.maxAttempts())
+                .exponentialBackoff(retry.initialInterval(), retry.multiplier(), retry.maxInterval(), true)
+                .retryOn(TransientSendFailure.class).build();
+        this.oneAttempt = RetryTemplate.builder().maxAttempts(1).retryOn(TransientSendFailure.class).build();
+        this.databaseRetries = DatabaseRetries.create();
+        checkLeaseOutlastsOneCall(properties, sendCloud);
+        log.info("Mail transport: {}; up to {} sends in flight", transport.describe(), properties.send().concurrency());
+    }
+
+    /**
+     * The lease is extended right before each call; it must outlast that call (connect and reply timeouts) with room
+     * to spare for recording the outcome, or another instance could take the delivery over mid-call.
+     */
+    private static void checkLeaseOutlastsOneCall(MailerProperties properties, SendCloudProperties sendCloud) {
+        Duration oneCall = sendCloud.timeout().plus(sendCloud.connectTimeout());
+        if (properties.redrive().lease().compareTo(oneCall.multipliedBy(2)) < 0) {
+            throw new IllegalStateException("mailer.redrive.lease (" + properties.redrive().lease()
+                    + ") must be at least twice as long as one call to SendCloud can take (sendcloud.timeout + "
+                    + "sendcloud.connect-timeout = " + oneCall + ")");
+        }
+    }
+
+    /** A delivery its consumer has just recorded: claimed here, now that it has a slot, then sent. */
+    void sendNew(Claim recorded) {
+        run(recorded, () -> databaseRetries.execute(db -> claims.claimNew(recorded)).ifPresentOrElse(claim -> attempt(claim, true),
+                () -> log.info("Delivery {} not sent by its consumer: by the time a send slot was free it had been "
+                        + "taken over by the re-drive or made moot by a newer link", recorded.eventId())));
+    }
+
+    /** A delivery the re-drive has just claimed. */
+    void send(Claim claim) {
+        run(claim, () -> attempt(claim, false));
+    }
+
+    private void run(Claim claim, Runnable send) {
+        try {
+            send.run();
+        }
+        catch (RuntimeException e) {
+            log.error("Delivery {} could not be completed; it is re-driven once its lease is over", claim.eventId(), e);
+        }
+    }
+
+    /** {@code fresh}: the claim was taken just now, which checked it as {@link Claims#hold} would. */
+    private void attempt(Claim claim, boolean fresh) {
+        if (!clock.instant().isBefore(claim.expiresAt())) {
+            outcomes.expired(claim, null, 0);
+            return;
+        }
+        Mail mail = new Mail(claim.eventId(), claim.email(), claim.name(),
+                Links.verification(properties.verificationUrl(), claim.token(), claim.authcode()));
+        boolean redriven = claim.status() == DeliveryStatus.RETRYING;
+        AtomicInteger calls = new AtomicInteger();
+        AtomicReference<SendResult> lastFailure = new AtomicReference<>();
+        SendResult result;
+        try {
+            result = (redriven ? oneAttempt : quickRetries).execute(ctx -> {
+                if (ctx.getRetryCount() > 0) {
+                    metrics.retried("quick");
+                }
+                else if (redriven) {
+                    metrics.retried("redrive");
+                }
+                if (!(fresh && calls.get() == 0) && !databaseRetries.execute(db -> claims.hold(claim))) {
+                    throw new ClaimLost();
+                }
+                if (calls.get() == 0 && claim.attempts() == 0) {
+                    metrics.firstCall(claim.occurredAt(), clock.instant());
+                }
+                calls.incrementAndGet();
+                SendResult r = metrics.timeSend(() -> transport.send(mail));
+                if (r.outcome() == SendResult.Outcome.TRANSIENT) {
+                    lastFailure.set(r);
+                    log.info("Delivery {}: attempt {} failed, may retry: {}", claim.eventId(),
+                            claim.attempts() + calls.get(), r.error());
+                    throw new TransientSendFailure(r);
+                }
+                return r;
+            });
+        }
+        catch (ClaimLost e) {
+            log.info("Delivery {} not sent: its claim was no longer valid before attempt {} (lease over and taken "
+                    + "over by another instance or the re-drive, or made moot by a newer link)", claim.eventId(),
+                    claim.attempts() + calls.get() + 1);
+            return;
+        }
+        catch (TransientSendFailure e) {
+            outcomes.notSentYet(claim, e.result(), calls.get());
+            return;
+        }
+        if (result.outcome() == SendResult.Outcome.SENT) {
+            outcomes.sent(claim, result, calls.get(), lastFailure.get());
+        }
+        else {
+            outcomes.failed(claim, result, calls.get());
+        }
+    }
+
+    /** A failure worth another attempt: spring-retry retries exactly this. */
+    static final class TransientSendFailure extends RuntimeException {
+
+        private final transient SendResult result;
+
+        TransientSendFailure(SendResult result) {
+            super(result.error(), null, false, false);
+            this.result = result;
+        }
+
+        SendResult result() {
+            return result;
+        }
+    }
+
+    /** The claim is no longer ours (or the delivery became moot): stop without recording anything. */
+    static final class ClaimLost extends RuntimeException {
+
+        ClaimLost() {
+            super("claim lost", null, false, false);
+        }
+    }
+}
