@@ -18,6 +18,8 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 
 import dev.verimail.events.registration.RegistrationEvent;
+import dev.verimail.events.registration.RegistrationExpired;
+import dev.verimail.events.registration.RegistrationTopicEvent;
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.events.verification.EmailVerified;
@@ -38,7 +40,19 @@ class EventContractTests {
                         "tGmI3v8yXbEwqQ0o7Lq0Cw", "Wm0sQ1Qy3nB0eXJ2M2xqZw", NOW.plus(24, ChronoUnit.HOURS)),
                 new VerificationReissued(UUID.randomUUID(), NOW, 42, "李小龍", "lee@example.com",
                         "u3s0dQy6AvBc6Wm7kq6oZg", "pM2M6b0c8a6ZQk5m1o9x3A", NOW.plus(24, ChronoUnit.HOURS)),
-                new EmailVerified(UUID.randomUUID(), NOW, 42, "zoe@example.com", NOW));
+                new EmailVerified(UUID.randomUUID(), NOW, 42, "zoe@example.com", NOW),
+                new RegistrationExpired(UUID.randomUUID(), NOW, 42, "zoe@example.com"));
+    }
+
+    @Test
+    void aChallengeReaderSkipsRegistrationExpiredAsAnUnknownTypeAndTheTopicReaderReadsAll() {
+        String json = JSON.writeValueAsString(new RegistrationExpired(UUID.randomUUID(), NOW, 42, "zoe@example.com"));
+        assertThat(JSON.readValue(json, RegistrationTopicEvent.class)).isInstanceOf(RegistrationExpired.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JSON.readValue(json, RegistrationEvent.class))
+                .isInstanceOf(tools.jackson.databind.exc.InvalidTypeIdException.class);
+        String registered = JSON.writeValueAsString(events().get(0));
+        assertThat(JSON.readValue(registered, RegistrationTopicEvent.class)).isInstanceOf(UserRegistered.class);
+        assertThat(JSON.readValue(registered, RegistrationEvent.class)).isInstanceOf(UserRegistered.class);
     }
 
     @ParameterizedTest
@@ -66,7 +80,7 @@ class EventContractTests {
     @MethodSource("events")
     void readsBackEqual(Event event) {
         String json = JSON.writeValueAsString(event);
-        Class<?> family = event instanceof RegistrationEvent ? RegistrationEvent.class : VerificationEvent.class;
+        Class<?> family = event instanceof RegistrationTopicEvent ? RegistrationTopicEvent.class : VerificationEvent.class;
 
         assertThat(JSON.readValue(json, family)).isEqualTo(event);
     }
@@ -77,7 +91,7 @@ class EventContractTests {
         ObjectNode json = (ObjectNode) JSON.readTree(JSON.writeValueAsString(event));
         json.put("campaign", "winter-2026");
         json.putObject("nested").put("anything", 1);
-        Class<?> family = event instanceof RegistrationEvent ? RegistrationEvent.class : VerificationEvent.class;
+        Class<?> family = event instanceof RegistrationTopicEvent ? RegistrationTopicEvent.class : VerificationEvent.class;
 
         assertThat(JSON.readValue(JSON.writeValueAsString(json), family)).isEqualTo(event);
         assertThat(schemaOf(event.getClass().getSimpleName()).validate(json.toString(), InputFormat.JSON))

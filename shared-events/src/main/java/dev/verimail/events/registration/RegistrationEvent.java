@@ -5,7 +5,6 @@ import java.time.Instant;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
-import dev.verimail.events.Event;
 
 /**
  * An event on {@code registration-events}: a new verification challenge for a user, either the first one
@@ -17,7 +16,7 @@ import dev.verimail.events.Event;
         @JsonSubTypes.Type(value = UserRegistered.class, name = UserRegistered.TYPE),
         @JsonSubTypes.Type(value = VerificationReissued.class, name = VerificationReissued.TYPE)
 })
-public sealed interface RegistrationEvent extends Event permits UserRegistered, VerificationReissued {
+public sealed interface RegistrationEvent extends RegistrationTopicEvent permits UserRegistered, VerificationReissued {
 
     String name();
 

@@ -1,0 +1,20 @@
+package dev.verimail.events.registration;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+import dev.verimail.events.Event;
+
+/**
+ * Anything on {@code registration-events}: a challenge ({@link RegistrationEvent}: {@link UserRegistered} or
+ * {@link VerificationReissued}) or the end of a registration nobody verified ({@link RegistrationExpired}).
+ * Consumers that only handle challenges read {@link RegistrationEvent} and skip the rest as unknown types.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = UserRegistered.class, name = UserRegistered.TYPE),
+        @JsonSubTypes.Type(value = VerificationReissued.class, name = VerificationReissued.TYPE),
+        @JsonSubTypes.Type(value = RegistrationExpired.class, name = RegistrationExpired.TYPE)
+})
+public sealed interface RegistrationTopicEvent extends Event permits RegistrationEvent, RegistrationExpired {
+}
