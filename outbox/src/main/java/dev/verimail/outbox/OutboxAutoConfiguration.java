@@ -2,10 +2,17 @@ package dev.verimail.outbox;
 
 import java.time.Clock;
 
+import javax.sql.DataSource;
+
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -17,7 +24,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
- * Wires the outbox into any service that has a DataSource and Kafka on its classpath.
+ * Wires the outbox into any service that has a DataSource and Kafka on its classpath. The outbox tables are migrated
+ * by {@link OutboxSchema}, with a Flyway history of their own, after the service's migrations and before the relay,
+ * which depends on them.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
@@ -26,8 +35,17 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 @EnableConfigurationProperties(OutboxProperties.class)
 public class OutboxAutoConfiguration {
 
+    /** After the service's own migrations (which refuse a non-empty schema without their history; the outbox's do not). */
     @Bean
-    OutboxRelay outboxRelay(JdbcTemplate jdbc, ProducerFactory<String, String> producers,
+    @DependsOnDatabaseInitialization
+    OutboxSchema outboxSchema(DataSource dataSource) {
+        OutboxSchema schema = new OutboxSchema(dataSource);
+        schema.migrate();
+        return schema;
+    }
+
+    @Bean
+    OutboxRelay outboxRelay(OutboxSchema schema, JdbcTemplate jdbc, ProducerFactory<String, String> producers,
             ObjectProvider<KafkaAdmin> admin, PlatformTransactionManager transactions, OutboxProperties properties,
             ObjectProvider<MeterRegistry> meters) {
         KafkaTemplate<String, String> template = new KafkaTemplate<>(producers);
@@ -42,5 +60,21 @@ public class OutboxAutoConfiguration {
     @Bean
     OutboxWriter outboxWriter(JdbcTemplate jdbc, ObjectProvider<Clock> clock, OutboxRelay relay) {
         return new OutboxWriter(jdbc, clock.getIfAvailable(Clock::systemUTC), relay::wakeUp);
+    }
+
+    /**
+     * Where the service migrates with Boot's Flyway: before that Flyway is built, the outbox's former {@code V1000}
+     * leaves the service's history, so a new service migration passes validation on a database from before the split.
+     * The outbox's own migration then runs after the service's ({@link #outboxSchema}).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(FlywayConfigurationCustomizer.class)
+    static class ServiceFlywayConfiguration {
+
+        @Bean
+        FlywayConfigurationCustomizer outboxLegacyMigrationCustomizer(DataSource dataSource) {
+            return (FluentConfiguration configuration) -> new OutboxSchema(dataSource)
+                    .forgetLegacyMigration(configuration.getTable());
+        }
     }
 }
