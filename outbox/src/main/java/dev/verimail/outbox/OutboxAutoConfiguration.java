@@ -16,17 +16,19 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.support.ProducerListener;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.support.ProducerListener;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * Wires the outbox into any service that has a DataSource and Kafka on its classpath. The outbox tables are migrated
- * by {@link OutboxSchema}, with a Flyway history of their own, after the service's migrations and before the relay,
- * which depends on them.
+ * by {@link OutboxSchema}, with a Flyway history of their own, after the service's migrations and before the relay
+ * and the dead rows, which depend on them.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
@@ -47,14 +49,25 @@ public class OutboxAutoConfiguration {
     @Bean
     OutboxRelay outboxRelay(OutboxSchema schema, JdbcTemplate jdbc, ProducerFactory<String, String> producers,
             ObjectProvider<KafkaAdmin> admin, PlatformTransactionManager transactions, OutboxProperties properties,
-            ObjectProvider<MeterRegistry> meters) {
+            ObjectProvider<MeterRegistry> meters, OutboxDeadRows deadRows) {
         KafkaTemplate<String, String> template = new KafkaTemplate<>(producers);
         // The default listener logs the start of failed payloads, which may hold an authcode; the relay logs
         // failures itself, without payloads.
         template.setProducerListener(new ProducerListener<>() {
         });
-        return new OutboxRelay(jdbc, template, admin.getIfAvailable(), transactions, properties,
-                meters.getIfAvailable(SimpleMeterRegistry::new));
+        TransactionTemplate tx = new TransactionTemplate(transactions);
+        tx.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+        tx.setName("outbox-relay");
+        MeterRegistry registry = meters.getIfAvailable(SimpleMeterRegistry::new);
+        OutboxBatch batch = new OutboxBatch(jdbc, template, tx, properties, deadRows, registry);
+        return new OutboxRelay(batch, admin.getIfAvailable(), properties, registry);
+    }
+
+    @Bean
+    OutboxDeadRows outboxDeadRows(OutboxSchema schema, JdbcTemplate jdbc, PlatformTransactionManager transactions,
+            ObjectProvider<Clock> clock, ObjectProvider<OutboxRelay> relay) {
+        return new OutboxDeadRows(jdbc, transactions, clock.getIfAvailable(Clock::systemUTC),
+                () -> relay.ifAvailable(OutboxRelay::wakeUp));
     }
 
     @Bean
