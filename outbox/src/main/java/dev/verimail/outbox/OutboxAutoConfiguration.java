@@ -27,8 +27,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * Wires the outbox into any service that has a DataSource and Kafka on its classpath. The outbox tables are migrated
- * by {@link OutboxSchema}, with a Flyway history of their own, after the service's migrations and before the relay
- * and the dead rows, which depend on them.
+ * by {@link OutboxSchema}, with a Flyway history of their own, after the service's migrations and before the relay,
+ * the gauges and the dead rows, which depend on them.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
@@ -68,6 +68,13 @@ public class OutboxAutoConfiguration {
             ObjectProvider<Clock> clock, ObjectProvider<OutboxRelay> relay) {
         return new OutboxDeadRows(jdbc, transactions, clock.getIfAvailable(Clock::systemUTC),
                 () -> relay.ifAvailable(OutboxRelay::wakeUp));
+    }
+
+    @Bean
+    OutboxGauges outboxGauges(OutboxSchema schema, JdbcTemplate jdbc, ObjectProvider<Clock> clock,
+            OutboxProperties properties, ObjectProvider<MeterRegistry> meters) {
+        return new OutboxGauges(jdbc, clock.getIfAvailable(Clock::systemUTC), properties.metricsRefresh(),
+                meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 
     @Bean

@@ -26,6 +26,7 @@ import dev.verimail.outbox.OutboxRelay;
 import dev.verimail.testbed.ServiceTest;
 import dev.verimail.testbed.TopicReader;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * A row whose record the broker refuses for a reason of its own does not hold up the rows behind it: they are
@@ -34,7 +35,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * the test drives the rounds.
  */
 @ServiceTest(properties = { "verimail.outbox.enabled=false", "verimail.outbox.max-attempts=3",
-        "verimail.outbox.send-timeout=10s",
+        "verimail.outbox.send-timeout=10s", "verimail.outbox.metrics-refresh=50ms",
         "logging.level.dev.verimail.outbox=DEBUG" })
 class OutboxDeadRowsTests {
 
@@ -56,6 +57,9 @@ class OutboxDeadRowsTests {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    PrometheusMeterRegistry prometheus;
 
     @Value("${spring.kafka.bootstrap-servers}")
     String bootstrapServers;
@@ -130,6 +134,30 @@ class OutboxDeadRowsTests {
         assertThat(attempts(first)).isZero();
         assertThat(attempts(second)).isZero();
         assertThat(deadRows.countDead()).isZero();
+    }
+
+    @Test
+    void theOldestAgeGaugeReadsTheFirstRowAndZeroWhenEmpty() throws Exception {
+        Thread.sleep(100);
+        assertThat(gauge("outbox.oldest.age")).isZero();
+        assertThat(gauge("outbox.pending.estimate")).isZero();
+
+        insert(GOOD, "old", "{}", Instant.now().minusSeconds(120));
+        insert(GOOD, "new", "{}", Instant.now());
+        Thread.sleep(100);
+        assertThat(gauge("outbox.oldest.age")).isBetween(119.0, 180.0);
+        assertThat(gauge("outbox.pending.estimate")).isEqualTo(2);
+        assertThat(gauge("outbox.dead.rows")).isZero();
+        assertThat(prometheus.scrape()).contains("outbox_oldest_age_seconds", "outbox_pending_estimate",
+                "outbox_dead_rows", "outbox_dead_total", "outbox_published_total");
+
+        assertThat(relay.publishBatch()).isEqualTo(2);
+        Thread.sleep(100);
+        assertThat(gauge("outbox.oldest.age")).isZero();
+    }
+
+    private double gauge(String name) {
+        return meters.get(name).gauge().value();
     }
 
     private int attempts(long id) {
