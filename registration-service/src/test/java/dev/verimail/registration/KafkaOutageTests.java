@@ -26,12 +26,14 @@ import dev.verimail.testbed.TopicReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The broker is not there when people sign up: sign-ups are still accepted at once, and every event is published
- * once the broker appears.
+ * The broker is not there when people sign up, and later goes away again: sign-ups are still accepted at once, every
+ * event is published once the broker is back, and an outage never moves a row to {@code outbox_dead}, even with
+ * {@code max-attempts=1}, where any counted failure would.
  */
 @ServiceTest(properties = {
         "spring.kafka.bootstrap-servers=localhost:${verimail.test.outage-port}",
-        "spring.kafka.admin.operation-timeout=2s" })
+        "spring.kafka.admin.operation-timeout=2s",
+        "verimail.outbox.max-attempts=1" })
 class KafkaOutageTests {
 
     static {
@@ -48,19 +50,12 @@ class KafkaOutageTests {
     JdbcTemplate db;
 
     @Test
-    void signupsAreAcceptedWhileKafkaIsDownAndPublishedWhenItIsBack() {
+    void signupsAreAcceptedWhileKafkaIsDownAndPublishedWhenItIsBack() throws Exception {
         TestHttp http = TestHttp.localhost(port);
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            long started = System.nanoTime();
-            HttpResponse<String> response = http.postJson("/api/registrations",
-                    "{\"name\":\"Offline " + i + "\",\"email\":\"offline" + i + "@example.com\"}");
-            assertThat(response.statusCode()).isEqualTo(202);
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no broker call on the request path")
-                    .isLessThan(Duration.ofSeconds(3));
-            ids.add(Long.toString(JsonMapper.builder().build().readTree(response.body()).get("id").asLong()));
-        }
+        List<String> ids = signUp(http, "offline", 5);
         assertThat(db.queryForObject("SELECT COUNT(*) FROM outbox_event", Integer.class)).isEqualTo(5);
+        Thread.sleep(8_000); // the relay keeps trying meanwhile
+        assertNothingMovedAside(5);
 
         int kafkaPort = Integer.parseInt(System.getProperty("verimail.test.outage-port"));
         try (KafkaBrokerProcess broker = KafkaBrokerProcess.on(kafkaPort, tempDir).start();
@@ -71,7 +66,38 @@ class KafkaOutageTests {
             assertThat(records).extracting(ConsumerRecord::key).containsExactlyInAnyOrderElementsOf(ids);
             assertThat(eventIds).hasSize(5);
             assertThat(db.queryForObject("SELECT COUNT(*) FROM outbox_event", Integer.class)).isZero();
+
+            // the broker goes away while the relay is publishing, and comes back on the same data
+            broker.stop();
+            List<String> later = signUp(http, "later", 3);
+            Thread.sleep(8_000);
+            assertNothingMovedAside(3);
+            broker.start();
+            List<ConsumerRecord<String, String>> after = reader.await(r -> later.contains(r.key()), 3, Duration.ofSeconds(60));
+            assertThat(after).extracting(ConsumerRecord::key).containsAll(later);
+            assertThat(db.queryForObject("SELECT COUNT(*) FROM outbox_event", Integer.class)).isZero();
+            assertThat(db.queryForObject("SELECT COUNT(*) FROM outbox_dead", Integer.class)).isZero();
         }
+    }
+
+    private List<String> signUp(TestHttp http, String prefix, int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            long started = System.nanoTime();
+            HttpResponse<String> response = http.postJson("/api/registrations",
+                    "{\"name\":\"Offline " + i + "\",\"email\":\"" + prefix + i + "@example.com\"}");
+            assertThat(response.statusCode()).isEqualTo(202);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no broker call on the request path")
+                    .isLessThan(Duration.ofSeconds(3));
+            ids.add(Long.toString(JsonMapper.builder().build().readTree(response.body()).get("id").asLong()));
+        }
+        return ids;
+    }
+
+    private void assertNothingMovedAside(int waiting) {
+        assertThat(db.queryForObject("SELECT COUNT(*) FROM outbox_event", Integer.class)).isEqualTo(waiting);
+        assertThat(db.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE attempts > 0", Integer.class)).isZero();
+        assertThat(db.queryForObject("SELECT COUNT(*) FROM outbox_dead", Integer.class)).isZero();
     }
 
 }

@@ -48,6 +48,6 @@ class SignupTransactionTests {
                 .as("the address was not taken by the failed attempt").isEqualTo(202);
         assertThat(db.queryForObject("SELECT COUNT(*) FROM users", Integer.class)).isOne();
         assertThat(db.queryForObject("SELECT COUNT(*) FROM outbox_event", Integer.class)).isOne();
-        assertThat(new ClassPathResource("db/outbox/V1000__create_outbox_event.sql").exists()).isTrue();
+        assertThat(new ClassPathResource("db/verimail-outbox/V1__create_outbox_event.sql").exists()).isTrue();
     }
 }
