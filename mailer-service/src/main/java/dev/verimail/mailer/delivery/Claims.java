@@ -119,6 +119,20 @@ class Claims {
     }
 
     /**
+     * SENT for a delivery whose email went out while the database could not record it ({@link UnrecordedSends}):
+     * whoever holds the claim now, the email was sent, so the row is SENT. Idempotent.
+     */
+    void markSentAfterOutage(UUID eventId, String messageId, int calls) {
+        transactions.executeWithoutResult(status -> jdbc.update("""
+                UPDATE delivery SET status = 'SENT', message_id = :messageId, attempts = attempts + :calls,
+                    sent_at = :now, updated_at = :now, next_attempt_at = NULL, claim_token = NULL, token = NULL,
+                    authcode = NULL, failure_reason = NULL
+                WHERE event_id = :id AND status <> 'SENT'""",
+                params(eventId, null, clock.instant()).addValue("messageId", truncate(messageId, 255))
+                        .addValue("calls", calls)));
+    }
+
+    /**
      * FAILED for a permanent SendCloud error. The link is kept until it expires, so that once the cause is fixed
      * (a wrong API key, a template) {@link Deliveries#redriveFailed} can send it after all.
      */

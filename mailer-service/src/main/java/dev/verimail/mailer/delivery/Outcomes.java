@@ -7,8 +7,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.retry.support.RetryTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 
 /**
  * Records what the attempts at one delivery gave, with the metric and the log line that go with it. Every write is
@@ -29,15 +31,31 @@ class Outcomes {
     private final RetryTemplate databaseRetries;
     private final AtomicLong lastCredentialsWarning = new AtomicLong();
 
-    Outcomes(Claims claims, MailerMetrics metrics, Clock clock) {
+    private final UnrecordedSends unrecorded;
+
+    Outcomes(Claims claims, MailerMetrics metrics, Clock clock, UnrecordedSends unrecorded) {
         this.claims = claims;
+        this.unrecorded = unrecorded;
         this.metrics = metrics;
         this.clock = clock;
         this.databaseRetries = DatabaseRetries.create();
     }
 
+    /**
+     * If the database is still unreachable after the short retries, the send is handed to {@link UnrecordedSends}:
+     * the email went out and must not go out again.
+     */
     void sent(Claim claim, SendResult result, int calls, SendResult lastFailure) {
-        if (databaseRetries.execute(ctx -> claims.markSent(claim, result.messageId(), calls, lastFailure))) {
+        boolean recorded;
+        try {
+            recorded = databaseRetries.execute(ctx -> claims.markSent(claim, result.messageId(), calls, lastFailure));
+        }
+        catch (DataAccessException | TransactionException databaseDown) {
+            unrecorded.remember(claim.eventId(), result.messageId(), calls);
+            metrics.sent();
+            return;
+        }
+        if (recorded) {
             metrics.sent();
             log.debug("Delivery {} sent as {}", claim.eventId(), result.messageId());
         }

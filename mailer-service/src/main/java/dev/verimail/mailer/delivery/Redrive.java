@@ -37,8 +37,10 @@ class Redrive {
     @Scheduled(fixedDelayString = "${mailer.redrive.interval:PT5S}", initialDelayString = "${mailer.redrive.interval:PT5S}")
     void run() {
         try {
-            while (!Thread.currentThread().isInterrupted() && redriveOnce() == batchSize) {
-                // a full batch: there may be more due
+            // go on while anything was claimed: after an outage thousands are due at once, and waiting a whole
+            // interval after each handful of free slots would hold them back for minutes
+            while (!Thread.currentThread().isInterrupted() && redriveOnce() > 0) {
+                Thread.onSpinWait();
             }
         }
         catch (RuntimeException e) {

@@ -34,9 +34,12 @@ class Sender {
     private final RetryTemplate oneAttempt;
     private final RetryTemplate databaseRetries;
 
+    private final UnrecordedSends unrecorded;
+
     Sender(Claims claims, Outcomes outcomes, MailTransport transport, MailerMetrics metrics,
-            MailerProperties properties, SendCloudProperties sendCloud, Clock clock) {
+            MailerProperties properties, SendCloudProperties sendCloud, Clock clock, UnrecordedSends unrecorded) {
         this.claims = claims;
+        this.unrecorded = unrecorded;
         this.outcomes = outcomes;
         this.transport = transport;
         this.metrics = metrics;
@@ -88,6 +91,11 @@ class Sender {
 
     /** {@code fresh}: the claim was taken just now, which checked it as {@link Claims#hold} would. */
     private void attempt(Claim claim, boolean fresh) {
+        if (unrecorded.isWaiting(claim.eventId())) {
+            log.info("Delivery {} not sent again: it went out while the database was down and waits to be recorded",
+                    claim.eventId());
+            return;
+        }
         if (!clock.instant().isBefore(claim.expiresAt())) {
             outcomes.expired(claim, null, 0);
             return;
