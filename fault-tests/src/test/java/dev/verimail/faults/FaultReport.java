@@ -50,6 +50,7 @@ final class FaultReport {
         row("users VERIFIED", tally.verifiedUsers());
         row("EmailVerified events (distinct / records)", tally.emailVerifiedEvents() + " / " + tally.emailVerifiedRecords());
         row("users with more than one EmailVerified", tally.usersWithSeveralEvents());
+        row("readable records dead-lettered", tally.deadLettered());
         return this;
     }
 

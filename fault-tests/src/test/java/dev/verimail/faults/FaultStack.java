@@ -187,7 +187,9 @@ final class FaultStack implements AutoCloseable {
      * of the module while the stack runs (a parallel build on the same checkout) would break the running services.
      */
     private synchronized Path jar(String service) {
-        Path copy = repository.resolve("fault-tests").resolve("target").resolve("service-jars").resolve(service + ".jar");
+        // one folder per test JVM: the fault test classes run in parallel forks, each with its own stack
+        Path copy = repository.resolve("fault-tests").resolve("target").resolve("service-jars")
+                .resolve(Long.toString(ProcessHandle.current().pid())).resolve(service + ".jar");
         if (COPIED.add(service)) {
             Path built = ServiceProcess.jarOf(repository, service);
             if (!Files.exists(built)) {

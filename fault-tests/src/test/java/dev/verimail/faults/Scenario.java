@@ -105,6 +105,12 @@ final class Scenario {
         for (ConsumerRecord<String, String> r : events) {
             eventsPerUser.computeIfAbsent(r.key(), k -> new HashSet<>()).add(TopicReader.header(r, "ce_id"));
         }
+        int deadLettered = 0;
+        for (String topic : List.of(Topics.REGISTRATION_EVENTS + ".DLT", Topics.VERIFICATION_EVENTS + ".DLT")) {
+            try (TopicReader dlt = TopicReader.fromBeginning(stack.kafka.bootstrapServers(), topic)) {
+                deadLettered += dlt.readFor(Duration.ofSeconds(1), r -> users.contains(r.key())).size();
+            }
+        }
         Map<Integer, Long> others = new TreeMap<>(attempts.stream().filter(a -> !a.accepted())
                 .collect(Collectors.groupingBy(Attempt::status, Collectors.counting())));
         return new Tally(attempts.size(), accepted.size(), others.isEmpty() ? "none" : others.toString(),
@@ -114,7 +120,7 @@ final class Scenario {
                 confirms,
                 FaultStack.count(stack.db.registration(), "SELECT COUNT(*) FROM users WHERE email_key LIKE ? AND status = 'VERIFIED'", like),
                 eventsPerUser.values().stream().mapToInt(Set::size).sum(), events.size(),
-                eventsPerUser.values().stream().filter(s -> s.size() > 1).count());
+                eventsPerUser.values().stream().filter(s -> s.size() > 1).count(), deadLettered);
     }
 
     /**
@@ -154,6 +160,7 @@ final class Scenario {
         assertThat(tally.verifiedUsers()).isEqualTo(tally.confirms());
         assertThat(tally.emailVerifiedEvents()).as("one EmailVerified per confirm").isEqualTo(tally.confirms());
         assertThat(tally.usersWithSeveralEvents()).isZero();
+        assertThat(tally.deadLettered()).as("no readable record dead-lettered").isZero();
     }
 
     static String enc(String value) {

@@ -18,8 +18,11 @@ package dev.verimail.faults;
  * @param emailVerifiedEvents    distinct {@code EmailVerified} events (by eventId) for the scenario's users
  * @param emailVerifiedRecords   records of them on the topic (at-least-once delivery may repeat one)
  * @param usersWithSeveralEvents users with more than one distinct {@code EmailVerified}
+ * @param deadLettered           records of the scenario's users on {@code registration-events.DLT} and
+ *                               {@code verification-events.DLT}: every record of a scenario is readable, so any is a
+ *                               record the consumer policy gave up on
  */
 record Tally(int requests, int accepted, String otherAnswers, int sendCloudCalls, int emailsSent, int minEmails,
         int maxEmails, int duplicates, int emailsToUnaccepted, long deliveriesFailed, int confirms, long verifiedUsers,
-        int emailVerifiedEvents, int emailVerifiedRecords, long usersWithSeveralEvents) {
+        int emailVerifiedEvents, int emailVerifiedRecords, long usersWithSeveralEvents, int deadLettered) {
 }
