@@ -13,17 +13,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 
 import dev.verimail.localkafka.LocalKafka;
+import dev.verimail.localmariadb.EmbeddedMariaDb;
 
 /**
  * Runs the whole system on one machine with only a JDK. Settings come from the environment:
  * <ul>
  * <li>{@code VERIMAIL_DATA_DIR} (default {@code data}): database files, broker log, service logs; a restart keeps them</li>
  * <li>{@code VERIMAIL_DB_URL}: a MySQL/MariaDB server ({@code jdbc:mariadb://127.0.0.1:3306/}) instead of the embedded
- * H2 files; the databases {@code registration}, {@code mailer} and {@code verification} are created if missing,
- * as {@code VERIMAIL_DB_USER} (default {@code root}) with {@code VERIMAIL_DB_PASSWORD} (default empty)</li>
+ * MariaDB (a real MariaDB 11.4 with its data in {@code <data>/db}, on {@code VERIMAIL_DB_PORT}, default a free port);
+ * the databases {@code registration}, {@code mailer} and {@code verification} are created if missing, as
+ * {@code VERIMAIL_DB_USER} (default {@code root}) with {@code VERIMAIL_DB_PASSWORD} (default empty)</li>
  * <li>{@code VERIMAIL_KAFKA_PORT} (default 9092)</li>
+ * <li>{@code VERIMAIL_HTTP_PORT} (default 8081): registration-service's port; verification-service and
+ * mailer-service take the next two</li>
  * <li>{@code SENDCLOUD_*} and every other variable reach the services unchanged</li>
  * </ul>
  */
@@ -32,21 +37,26 @@ public final class LocalStack {
     record Service(String name, int port) {
     }
 
-    static final List<Service> SERVICES = List.of(
-            new Service("registration-service", 8081),
-            new Service("verification-service", 8082),
-            new Service("mailer-service", 8083));
-
     private final Path home;
     private final Path data;
     private final Map<String, String> env;
+    private final List<Service> services;
     private final List<ServiceProcess> processes = new ArrayList<>();
     private LocalKafka kafka;
+    private EmbeddedMariaDb embeddedDb;
+    private String dbServer;
+    private String dbUser;
+    private String dbPassword;
 
     LocalStack(Path home, Map<String, String> env) {
         this.home = home.toAbsolutePath().normalize();
         this.env = env;
         this.data = this.home.resolve(env.getOrDefault("VERIMAIL_DATA_DIR", "data")).toAbsolutePath().normalize();
+        int http = Integer.parseInt(env.getOrDefault("VERIMAIL_HTTP_PORT", "8081"));
+        this.services = List.of(
+                new Service("registration-service", http),
+                new Service("verification-service", http + 1),
+                new Service("mailer-service", http + 2));
     }
 
     public static void main(String[] args) throws Exception {
@@ -69,7 +79,7 @@ public final class LocalStack {
 
     void start() throws IOException, InterruptedException {
         Files.createDirectories(data.resolve("logs"));
-        for (Service service : SERVICES) {
+        for (Service service : services) {
             Path jar = ServiceProcess.jarOf(home, service.name());
             if (!Files.exists(jar)) {
                 throw new IllegalStateException(jar + " is missing; build first: ./mvnw -B -DskipTests package");
@@ -82,8 +92,8 @@ public final class LocalStack {
         String transport = env.containsKey("SENDCLOUD_API_USER") && env.containsKey("SENDCLOUD_API_KEY")
                 ? "SendCloud (" + env.getOrDefault("SENDCLOUD_BASE_URL", "https://api.sendcloud.net") + ")"
                 : "built-in inbox (no SENDCLOUD_API_USER / SENDCLOUD_API_KEY set)";
-        say("Database: " + describeDatabase() + "; mail: " + transport);
-        for (Service service : SERVICES) {
+        say("Database: " + startDatabase() + "; mail: " + transport);
+        for (Service service : services) {
             say("Starting " + service.name() + " on http://localhost:" + service.port());
             processes.add(new ServiceProcess(service.name(), service.port(), ServiceProcess.jarOf(home, service.name()),
                     data.resolve("logs").resolve(service.name() + ".log"),
@@ -98,19 +108,26 @@ public final class LocalStack {
         System.out.println("""
 
                 verimail is running. Open:
-                  Sign up      http://localhost:8081/register
-                  Inbox        http://localhost:8083/inbox      (the emails the mailer sent)
-                  API          curl -X POST localhost:8081/api/registrations -H 'Content-Type: application/json' \\
+                  Sign up      http://localhost:%1$d/register
+                  Inbox        http://localhost:%2$d/inbox      (the emails the mailer sent)
+                  API          curl -X POST localhost:%1$d/api/registrations -H 'Content-Type: application/json' \\
                                     -d '{"name":"Ada","email":"ada@example.com"}'
-                  Kafka        localhost:%d
-                  Logs         %s
-                Press Ctrl-C to stop; data stays in %s.
-                """.formatted(kafkaPort, data.resolve("logs"), data));
+                  Kafka        localhost:%3$d
+                  Database     %4$s (user %5$s)
+                  Logs         %6$s
+                Press Ctrl-C to stop; data stays in %7$s.
+                """.formatted(services.get(0).port(), services.get(2).port(), kafkaPort, dbServer, dbUser,
+                data.resolve("logs"), data));
     }
 
+    /** Services first (they may still write while shutting down), then the database, then the broker. */
     void stop() {
         processes.parallelStream().forEach(ServiceProcess::stop);
         processes.clear();
+        if (embeddedDb != null) {
+            embeddedDb.stop();
+            embeddedDb = null;
+        }
         if (kafka != null) {
             kafka.stop();
             kafka = null;
@@ -123,39 +140,74 @@ public final class LocalStack {
         String database = service.name().replace("-service", "");
         vars.put("SERVER_PORT", Integer.toString(service.port()));
         vars.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafka == null ? "localhost:9092" : kafka.bootstrapServers());
-        String dbUrl = env.get("VERIMAIL_DB_URL");
-        if (dbUrl == null || dbUrl.isBlank()) {
-            vars.put("SPRING_DATASOURCE_URL", "jdbc:h2:file:" + data.resolve("db").resolve(database)
-                    + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
-            vars.put("SPRING_DATASOURCE_USERNAME", "sa");
-            vars.put("SPRING_DATASOURCE_PASSWORD", "");
+        vars.put("SPRING_DATASOURCE_URL", dbServer + database);
+        vars.put("SPRING_DATASOURCE_USERNAME", dbUser);
+        vars.put("SPRING_DATASOURCE_PASSWORD", dbPassword);
+        // the links between the services follow VERIMAIL_HTTP_PORT unless set explicitly
+        if (!env.containsKey("MAILER_VERIFICATION_URL")) {
+            vars.put("MAILER_VERIFICATION_URL", "http://localhost:" + services.get(1).port() + "/verify");
         }
-        else {
-            vars.put("SPRING_DATASOURCE_URL", serverUrl(dbUrl) + database);
-            vars.put("SPRING_DATASOURCE_USERNAME", env.getOrDefault("VERIMAIL_DB_USER", "root"));
-            vars.put("SPRING_DATASOURCE_PASSWORD", env.getOrDefault("VERIMAIL_DB_PASSWORD", ""));
+        if (!env.containsKey("VERIFICATION_REGISTRATION_BASE_URL")) {
+            vars.put("VERIFICATION_REGISTRATION_BASE_URL", "http://localhost:" + services.get(0).port());
         }
         return vars;
     }
 
-    private String describeDatabase() {
+    List<Service> services() {
+        return services;
+    }
+
+    /**
+     * The server at {@code VERIMAIL_DB_URL}, or else the embedded MariaDB on {@code <data>/db}; then the three
+     * databases are created if missing. Returns what to tell the user.
+     */
+    private String startDatabase() {
         String dbUrl = env.get("VERIMAIL_DB_URL");
+        String description;
         if (dbUrl == null || dbUrl.isBlank()) {
-            return "embedded H2 files in " + data.resolve("db") + " (set VERIMAIL_DB_URL to use MySQL/MariaDB)";
+            Path dir = data.resolve("db");
+            warnAboutH2Files(dir);
+            int port = env.containsKey("VERIMAIL_DB_PORT") ? Integer.parseInt(env.get("VERIMAIL_DB_PORT"))
+                    : EmbeddedMariaDb.freePort();
+            say("Starting MariaDB " + EmbeddedMariaDb.VERSION + " (embedded) on 127.0.0.1:" + port + ", data in " + dir);
+            embeddedDb = new EmbeddedMariaDb(dir, port, data.resolve("logs").resolve("mariadb.log"), List.of());
+            embeddedDb.start();
+            dbServer = embeddedDb.serverUrl();
+            dbUser = embeddedDb.username();
+            dbPassword = embeddedDb.password();
+            description = "embedded MariaDB " + EmbeddedMariaDb.VERSION + " at " + dbServer
+                    + " (set VERIMAIL_DB_URL to use another MySQL/MariaDB server)";
         }
-        String server = serverUrl(dbUrl);
-        try (Connection connection = DriverManager.getConnection(server, env.getOrDefault("VERIMAIL_DB_USER", "root"),
-                env.getOrDefault("VERIMAIL_DB_PASSWORD", ""));
+        else {
+            dbServer = serverUrl(dbUrl);
+            dbUser = env.getOrDefault("VERIMAIL_DB_USER", "root");
+            dbPassword = env.getOrDefault("VERIMAIL_DB_PASSWORD", "");
+            description = dbServer + " (databases registration, mailer, verification)";
+        }
+        try (Connection connection = DriverManager.getConnection(dbServer, dbUser, dbPassword);
                 Statement statement = connection.createStatement()) {
-            for (Service service : SERVICES) {
+            for (Service service : services) {
                 statement.execute("CREATE DATABASE IF NOT EXISTS " + service.name().replace("-service", "")
-                        + " CHARACTER SET utf8mb4");
+                        + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
             }
         }
         catch (SQLException e) {
-            throw new IllegalStateException("cannot reach the database at " + server + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot reach the database at " + dbServer + ": " + e.getMessage(), e);
         }
-        return server + " (databases registration, mailer, verification)";
+        return description;
+    }
+
+    /** Earlier versions kept H2 files in {@code data/db}; they are not read any more and nothing migrates them. */
+    private static void warnAboutH2Files(Path dir) {
+        try (Stream<Path> files = Files.isDirectory(dir) ? Files.list(dir) : Stream.empty()) {
+            if (files.anyMatch(f -> f.getFileName().toString().endsWith(".mv.db"))) {
+                say("Note: " + dir + " holds H2 files (*.mv.db) of an earlier version; verimail now runs MariaDB and "
+                        + "ignores them (delete them, or the whole data folder, to start clean)");
+            }
+        }
+        catch (IOException e) {
+            // only a hint
+        }
     }
 
     private static String serverUrl(String url) {
