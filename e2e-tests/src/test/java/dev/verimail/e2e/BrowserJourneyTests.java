@@ -25,7 +25,9 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
+import dev.verimail.events.Topics;
 import dev.verimail.testbed.TestHttp;
+import dev.verimail.testbed.TopicReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -108,18 +110,22 @@ class BrowserJourneyTests {
         await().atMost(Duration.ofSeconds(60)).until(() -> status(email), "VERIFIED"::equals);
     }
 
+    private static String userId;
+
+    /** Ids are random: the user's id is the key of its {@code UserRegistered}, the public view gives the status. */
     private static String status(String email) {
-        TestHttp http = new TestHttp(stack.registration.baseUrl());
-        for (long id = 1; id <= 5; id++) {
-            var response = http.get("/api/registrations/" + id);
-            if (response.statusCode() == 200) {
-                var json = JsonMapper.builder().build().readTree(response.body());
-                if (email.equals(json.get("email").asString())) {
-                    return json.get("status").asString();
-                }
+        if (userId == null) {
+            try (TopicReader registrations = TopicReader.fromBeginning(stack.kafka.bootstrapServers(), Topics.REGISTRATION_EVENTS)) {
+                userId = registrations.await(r -> r.value().contains("\"email\":\"" + email + "\""), 1,
+                        Duration.ofSeconds(30)).get(0).key();
             }
         }
-        return "MISSING";
+        String id = userId;
+        var response = new TestHttp(stack.registration.baseUrl()).get("/api/registrations/" + id);
+        if (response.statusCode() != 200) {
+            return "MISSING";
+        }
+        return JsonMapper.builder().build().readTree(response.body()).get("status").asString();
     }
 
     private static void switchToNewWindowIfAny(Set<String> before) {

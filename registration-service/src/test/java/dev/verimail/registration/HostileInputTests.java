@@ -119,8 +119,6 @@ class HostileInputTests {
             assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
             long id = JSON.readTree(response.body()).get("id").asLong();
             assertThat(storedName(id)).isEqualTo(Signup.trimName(name));
-            assertThat(JSON.readTree(http.get("/api/registrations/" + id).body()).get("name").asString())
-                    .isEqualTo(Signup.trimName(name));
             assertThat(counts()).isEqualTo(before.plusSignup());
         }
         else {

@@ -1,22 +1,22 @@
 package dev.verimail.registration.user;
 
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.PessimisticLockingFailureException;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -37,19 +37,27 @@ public class Registrations {
 
     private static final Logger log = LoggerFactory.getLogger(Registrations.class);
 
+    /** Attempts at a sign-up insert when the random id is taken (about one in 10^19 per pair of users). */
+    private static final int ID_ATTEMPTS = 3;
+
     private final Users users;
+    private final UserRepository repository;
+    private final ResendThrottleRepository throttles;
+    private final UserIds ids;
     private final OutboxWriter outbox;
     private final RegistrationProperties properties;
     private final Clock clock;
     private final TransactionTemplate tx;
-    private final JdbcTemplate jdbc;
     private final SignedTokens tokens;
 
-    Registrations(Users users, OutboxWriter outbox, RegistrationProperties properties, Clock clock,
-            PlatformTransactionManager transactions, JdbcTemplate jdbc, SignedTokens tokens) {
+    Registrations(Users users, UserRepository repository, ResendThrottleRepository throttles, UserIds ids,
+            OutboxWriter outbox, RegistrationProperties properties, Clock clock,
+            PlatformTransactionManager transactions, SignedTokens tokens) {
         this.users = users;
+        this.repository = repository;
+        this.throttles = throttles;
+        this.ids = ids;
         this.tokens = tokens;
-        this.jdbc = jdbc;
         this.outbox = outbox;
         this.properties = properties;
         this.clock = clock;
@@ -59,30 +67,39 @@ public class Registrations {
     /**
      * Stores a PENDING user and its {@code UserRegistered} event with a fresh challenge.
      *
+     * The id is random ({@link UserIds}); should it be taken, the whole transaction is rolled back and tried again
+     * with a new one, so the caller never sees the collision.
+     *
      * @throws EmailTakenException if the address is taken, also when another request takes it concurrently
      */
     public User register(Signup signup) {
-        User user;
-        try {
-            user = tx.execute(status -> insert(signup));
-        }
-        catch (DataIntegrityViolationException e) {
-            if (isDuplicateEmail(e)) {
-                throw new EmailTakenException();
+        for (int attempt = 1;; attempt++) {
+            long id = ids.next();
+            try {
+                User user = tx.execute(status -> insert(id, signup));
+                log.info("Registered user {} (pending verification)", user.getId());
+                return user;
             }
-            throw e;
+            catch (DataIntegrityViolationException e) {
+                if (isDuplicateEmail(e)) {
+                    throw new EmailTakenException();
+                }
+                if (!(e instanceof DuplicateKeyException) || attempt == ID_ATTEMPTS) {
+                    throw e;
+                }
+                log.warn("User id {} is taken; signing up again with a new id", id);
+            }
         }
-        log.info("Registered user {} (pending verification)", user.getId());
-        return user;
     }
 
     /**
      * Two statements: the user and its event. A taken address fails the insert on {@code uk_users_email_key} (no
      * lookup first: that would cost a round trip on every sign-up to save one on the rare duplicate).
      */
-    private User insert(Signup signup) {
+    private User insert(long id, Signup signup) {
         Instant now = now();
-        User user = User.pending(users.insertPending(signup, now), signup, now);
+        users.insertPending(id, signup, now);
+        User user = User.pending(id, signup, now);
         Instant expiresAt = now.plus(properties.verificationTtl());
         outbox.append(properties.topics().registrationEvents(), new UserRegistered(UUID.randomUUID(), now,
                 user.getId(), user.getName(), user.getEmail(), tokens.issue(expiresAt), Secrets.authcode(), expiresAt));
@@ -101,7 +118,7 @@ public class Registrations {
     public void resend(String rawEmail) {
         String problem = Signup.emailProblem(rawEmail == null ? "" : rawEmail.strip());
         if (problem != null) {
-            throw new InvalidSignupException(java.util.Map.of("email", problem));
+            throw new InvalidSignupException(Map.of("email", problem));
         }
         String key = Signup.emailKey(rawEmail);
         try {
@@ -115,20 +132,15 @@ public class Registrations {
 
     private void reissue(String emailKey) {
         Instant now = now();
-        List<Timestamp> last = jdbc.queryForList(
-                "SELECT last_requested_at FROM resend_throttle WHERE email_key = ? FOR UPDATE", Timestamp.class, emailKey);
-        if (last.isEmpty()) {
-            jdbc.update("INSERT INTO resend_throttle (email_key, last_requested_at) VALUES (?, ?)", emailKey, Timestamp.from(now));
-        }
-        else {
-            Instant allowedAt = last.get(0).toInstant().plus(properties.resendCooldown());
+        throttles.lock(emailKey).ifPresentOrElse(throttle -> {
+            Instant allowedAt = throttle.lastRequestedAt().plus(properties.resendCooldown());
             if (now.isBefore(allowedAt)) {
                 throw new ResendThrottledException(Duration.between(now, allowedAt));
             }
-            jdbc.update("UPDATE resend_throttle SET last_requested_at = ? WHERE email_key = ?", Timestamp.from(now), emailKey);
-        }
-        users.lockByEmailKey(emailKey).filter(u -> u.getStatus() == UserStatus.PENDING).ifPresentOrElse(user -> {
-            users.challengeIssued(user.getId(), now);
+            throttle.requested(now);
+        }, () -> throttles.saveAndFlush(new ResendThrottle(emailKey, now)));
+        repository.lockByEmailKey(emailKey).filter(u -> u.getStatus() == UserStatus.PENDING).ifPresentOrElse(user -> {
+            user.challengeIssued(now);
             Instant expiresAt = now.plus(properties.verificationTtl());
             outbox.append(properties.topics().registrationEvents(), new VerificationReissued(UUID.randomUUID(), now,
                     user.getId(), user.getName(), user.getEmail(), tokens.issue(expiresAt), Secrets.authcode(),
@@ -138,7 +150,7 @@ public class Registrations {
     }
 
     public User find(long id) {
-        return users.find(id).orElseThrow(() -> new UnknownUserException(id));
+        return repository.findById(id).orElseThrow(() -> new UnknownUserException(id));
     }
 
     /**
@@ -164,7 +176,7 @@ public class Registrations {
             }
         }
         if (!unchanged.isEmpty()) {
-            Set<Long> known = new HashSet<>(users.existing(unchanged.stream().map(EmailVerified::userId).distinct().toList()));
+            Set<Long> known = new HashSet<>(repository.existing(unchanged.stream().map(EmailVerified::userId).distinct().toList()));
             for (EmailVerified event : unchanged) {
                 if (known.contains(event.userId())) {
                     log.debug("User {} already verified; event {} changes nothing", event.userId(), event.eventId());

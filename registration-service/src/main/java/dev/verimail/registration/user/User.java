@@ -2,34 +2,64 @@ package dev.verimail.registration.user;
 
 import java.time.Instant;
 
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import org.hibernate.annotations.DynamicUpdate;
+
 /**
- * A person who signed up, as stored in {@code users}. Immutable: changes go through {@link Users} in a transaction
- * together with the event that announces them.
+ * A person who signed up, as stored in {@code users}. The id is assigned by the application (random, see
+ * {@link UserIds}); the sign-up insert itself is plain JDBC ({@link Users}), reads and the resend's update go through
+ * {@link UserRepository}. Changes happen in a transaction together with the event that announces them.
  */
-public final class User {
+@Entity
+@Table(name = "users")
+@DynamicUpdate
+public class User {
 
-    private final long id;
-    private final String name;
-    private final String email;
-    private final UserStatus status;
-    private final Instant registeredAt;
-    private final Instant verifiedAt;
-    private final Instant lastChallengeAt;
+    @Id
+    private Long id;
 
-    User(long id, String name, String email, UserStatus status, Instant registeredAt, Instant verifiedAt,
-            Instant lastChallengeAt) {
-        this.id = id;
-        this.name = name;
-        this.email = email;
-        this.status = status;
-        this.registeredAt = registeredAt;
-        this.verifiedAt = verifiedAt;
-        this.lastChallengeAt = lastChallengeAt;
+    @Column(nullable = false, length = 100)
+    private String name;
+
+    @Column(nullable = false, length = 254)
+    private String email;
+
+    @Column(name = "email_key", nullable = false, length = 254)
+    private String emailKey;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false, length = 16)
+    private UserStatus status;
+
+    @Column(name = "registered_at", nullable = false)
+    private Instant registeredAt;
+
+    @Column(name = "verified_at")
+    private Instant verifiedAt;
+
+    @Column(name = "last_challenge_at", nullable = false)
+    private Instant lastChallengeAt;
+
+    protected User() {
     }
 
-    /** The value of a user just inserted with {@code id}. */
+    /** The value of a user just inserted with {@code id} (not managed by JPA). */
     static User pending(long id, Signup signup, Instant now) {
-        return new User(id, signup.name(), signup.email(), UserStatus.PENDING, now, null, now);
+        User user = new User();
+        user.id = id;
+        user.name = signup.name();
+        user.email = signup.email();
+        user.emailKey = signup.emailKey();
+        user.status = UserStatus.PENDING;
+        user.registeredAt = now;
+        user.lastChallengeAt = now;
+        return user;
     }
 
     public long getId() {
@@ -58,6 +88,10 @@ public final class User {
 
     public Instant getLastChallengeAt() {
         return lastChallengeAt;
+    }
+
+    void challengeIssued(Instant at) {
+        this.lastChallengeAt = at;
     }
 
     /** Never the address or the name: logs and error messages may print a user. */

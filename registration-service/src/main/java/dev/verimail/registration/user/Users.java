@@ -1,36 +1,26 @@
 package dev.verimail.registration.user;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Calendar;
-import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.TimeZone;
 
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
-import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
 
 import dev.verimail.events.verification.EmailVerified;
 
 /**
- * The {@code users} table, with plain JDBC: sign-up is the hottest path of the service, and the JPA entity's
- * insert, flush and session cost more CPU than the statements themselves (see BENCHMARKS.md). Callers provide the
- * transaction. Instants are stored as UTC, whatever the JVM's time zone.
+ * The two hot writes of {@code users}, with plain JDBC beside {@link UserRepository}: the sign-up insert and a poll's
+ * batch of {@code EmailVerified}. Callers provide the transaction. Instants are stored as UTC, whatever the JVM's
+ * time zone, as Hibernate stores them ({@code hibernate.jdbc.time_zone=UTC}).
  */
 @Repository
 class Users {
 
     private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
-    private static final String COLUMNS = "id, name, email, status, registered_at, verified_at, last_challenge_at";
 
     private final JdbcTemplate jdbc;
 
@@ -39,47 +29,30 @@ class Users {
     }
 
     /**
-     * Inserts a PENDING user.
+     * Inserts a PENDING user with the given id. JDBC on purpose: one INSERT, no lookup and no session, where the JPA
+     * entity's persist and flush cost more CPU than the statement (sign-up 365 -> 472/s), see BENCHMARKS.md.
      *
-     * @return the new user's id
-     * @throws org.springframework.dao.DuplicateKeyException if the address is taken ({@code uk_users_email_key})
+     * @throws org.springframework.dao.DuplicateKeyException if the address is taken ({@code uk_users_email_key}) or,
+     *                                                       astronomically rarely, the id
      */
-    long insertPending(Signup signup, Instant now) {
-        KeyHolder key = new GeneratedKeyHolder();
-        jdbc.update(connection -> {
-            PreparedStatement insert = connection.prepareStatement("""
-                    INSERT INTO users (name, email, email_key, status, registered_at, last_challenge_at)
-                    VALUES (?, ?, ?, 'PENDING', ?, ?)""", Statement.RETURN_GENERATED_KEYS);
-            insert.setString(1, signup.name());
-            insert.setString(2, signup.email());
-            insert.setString(3, signup.emailKey());
-            insert.setTimestamp(4, Timestamp.from(now), utc());
-            insert.setTimestamp(5, Timestamp.from(now), utc());
-            return insert;
-        }, key);
-        return key.getKeyAs(Number.class).longValue();
-    }
-
-    Optional<User> find(long id) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM users WHERE id = ?", Users::user, id).stream().findFirst();
-    }
-
-    /** {@code SELECT ... FOR UPDATE}: whoever changes a user's challenge holds this lock. */
-    Optional<User> lockByEmailKey(String emailKey) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM users WHERE email_key = ? FOR UPDATE", Users::user, emailKey)
-                .stream().findFirst();
-    }
-
-    void challengeIssued(long id, Instant at) {
-        jdbc.update("UPDATE users SET last_challenge_at = ? WHERE id = ?", ps -> {
-            ps.setTimestamp(1, Timestamp.from(at), utc());
-            ps.setLong(2, id);
+    void insertPending(long id, Signup signup, Instant now) {
+        jdbc.update("""
+                INSERT INTO users (id, name, email, email_key, status, registered_at, last_challenge_at)
+                VALUES (?, ?, ?, ?, 'PENDING', ?, ?)""", ps -> {
+            ps.setLong(1, id);
+            ps.setString(2, signup.name());
+            ps.setString(3, signup.email());
+            ps.setString(4, signup.emailKey());
+            ps.setTimestamp(5, Timestamp.from(now), utc());
+            ps.setTimestamp(6, Timestamp.from(now), utc());
         });
     }
 
     /**
      * Moves the events' PENDING users to VERIFIED, in the given order (callers sort by user id, so concurrent batches
-     * never deadlock); a VERIFIED one is left as it is, so replays change nothing.
+     * never deadlock); a VERIFIED one is left as it is, so replays change nothing. JDBC on purpose: one batch per
+     * Kafka poll, where the JPA version spent most of the consumer's CPU in Hibernate (confirm -> VERIFIED p99
+     * 12.4 s -> 0.58 s), see BENCHMARKS.md.
      *
      * @return for each event, whether its user changed
      */
@@ -98,26 +71,6 @@ class Users {
             }
         }
         return changed;
-    }
-
-    /** Which of these ids are registered here. */
-    List<Long> existing(Collection<Long> ids) {
-        if (ids.isEmpty()) {
-            return List.of();
-        }
-        return jdbc.queryForList("SELECT id FROM users WHERE id IN (" + String.join(",", Collections.nCopies(ids.size(), "?"))
-                + ")", Long.class, ids.toArray());
-    }
-
-    private static User user(ResultSet rs, int row) throws SQLException {
-        return new User(rs.getLong("id"), rs.getString("name"), rs.getString("email"),
-                UserStatus.valueOf(rs.getString("status")), instant(rs, "registered_at"), instant(rs, "verified_at"),
-                instant(rs, "last_challenge_at"));
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp value = rs.getTimestamp(column, utc());
-        return value == null ? null : value.toInstant();
     }
 
     /** A fresh calendar per call: drivers may use the one they are given as scratch space. */

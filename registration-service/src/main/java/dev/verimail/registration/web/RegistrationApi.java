@@ -45,9 +45,13 @@ class RegistrationApi {
         return ResponseEntity.accepted().build();
     }
 
+    /**
+     * Public: only whether a sign-up is verified yet. The full record is for operators (a later operator API), so
+     * anyone holding an id learns nothing more than its status.
+     */
     @GetMapping("/{id}")
-    RegistrationView get(@PathVariable long id) {
-        return RegistrationView.of(registrations.find(id));
+    StatusView get(@PathVariable long id) {
+        return StatusView.of(registrations.find(id));
     }
 
     record RegistrationRequest(String name, String email) {
@@ -56,12 +60,20 @@ class RegistrationApi {
     record ResendRequest(String email) {
     }
 
-    record RegistrationView(long id, String name, String email, String status, Instant registeredAt,
-            Instant verifiedAt) {
+    /** The sign-up's answer, {@code {"id","name","email","status","registeredAt"}}. */
+    record RegistrationView(long id, String name, String email, String status, Instant registeredAt) {
 
         static RegistrationView of(User user) {
             return new RegistrationView(user.getId(), user.getName(), user.getEmail(), user.getStatus().name(),
-                    user.getRegisteredAt(), user.getVerifiedAt());
+                    user.getRegisteredAt());
+        }
+    }
+
+    /** What anyone may read about a registration: {@code {"id","status"}}. */
+    record StatusView(long id, String status) {
+
+        static StatusView of(User user) {
+            return new StatusView(user.getId(), user.getStatus().name());
         }
     }
 }
