@@ -150,7 +150,34 @@ public final class LocalStack {
         if (!env.containsKey("VERIFICATION_REGISTRATION_BASE_URL")) {
             vars.put("VERIFICATION_REGISTRATION_BASE_URL", "http://localhost:" + services.get(0).port());
         }
+        if (!env.containsKey(ServiceProcess.LINK_KEY_VARIABLE)) {
+            vars.put(ServiceProcess.LINK_KEY_VARIABLE, linkKey());
+        }
         return vars;
+    }
+
+    /**
+     * The link key of this machine's stack, made once and kept in {@code data/link-key} (owner-only), so that links
+     * sent before a restart are still recognised after it. A deployment sets {@code VERIMAIL_LINK_KEY} instead.
+     */
+    private synchronized String linkKey() {
+        Path file = data.resolve("link-key");
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(data);
+                Files.writeString(file, ServiceProcess.randomLinkKey());
+                try {
+                    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                }
+                catch (UnsupportedOperationException notPosix) {
+                    // Windows: the data folder's own permissions apply
+                }
+            }
+            return Files.readString(file).strip();
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot keep the link key in " + file, e);
+        }
     }
 
     List<Service> services() {
