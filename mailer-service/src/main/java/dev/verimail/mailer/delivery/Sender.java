@@ -88,7 +88,8 @@ class Sender {
 
     /** {@code fresh}: the claim was taken just now, which checked it as {@link Claims#hold} would. */
     private void attempt(Claim claim, boolean fresh) {
-        if (!clock.instant().isBefore(claim.expiresAt())) {
+        // no link: the clean-up cleared it because it had expired (by another instance's clock, perhaps)
+        if (!clock.instant().isBefore(claim.expiresAt()) || claim.token() == null || claim.authcode() == null) {
             outcomes.expired(claim, null, 0);
             return;
         }
