@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import dev.verimail.events.CloudEventHeaders;
 import dev.verimail.events.Topics;
 import dev.verimail.events.registration.RegistrationEvent;
+import dev.verimail.events.registration.RegistrationTopicEvent;
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.outbox.EventJson;
@@ -51,7 +52,7 @@ final class Events implements AutoCloseable {
                 now.plus(Duration.ofHours(24)));
     }
 
-    void publish(RegistrationEvent event) {
+    void publish(RegistrationTopicEvent event) {
         ProducerRecord<String, String> record = new ProducerRecord<>(Topics.REGISTRATION_EVENTS, event.key(),
                 EventJson.write(event));
         record.headers().add(CloudEventHeaders.SPEC_VERSION, bytes(CloudEventHeaders.SPEC_VERSION_1_0))

@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param send            how many sends may be in flight at once
  * @param retry           the quick retries of one send, within seconds
  * @param redrive         the scheduled re-drive of deliveries the quick retries could not send
+ * @param retention       how long links, deliveries and inbox rows are kept
  */
 @ConfigurationProperties("mailer")
 public record MailerProperties(
@@ -22,7 +23,8 @@ public record MailerProperties(
         @DefaultValue Topics topics,
         @DefaultValue Send send,
         @DefaultValue Retry retry,
-        @DefaultValue Redrive redrive) {
+        @DefaultValue Redrive redrive,
+        @DefaultValue Retention retention) {
 
     /**
      * @param registrationEvents where {@code UserRegistered} and {@code VerificationReissued} come from
@@ -87,6 +89,29 @@ public record MailerProperties(
                     || lease.isZero() || batchSize < 1 || maxDelay.compareTo(initialDelay) < 0) {
                 throw new IllegalArgumentException("mailer.redrive: positive interval and lease, batch-size >= 1, "
                         + "max-delay >= initial-delay");
+            }
+        }
+    }
+
+    /**
+     * The scheduled clean-up ({@code MAILER_RETENTION_*}). Links of final deliveries go at every run whatever these
+     * say; they only set how long the rest is kept.
+     *
+     * @param interval   pause between two runs
+     * @param deliveries how long a delivery row is kept after it became final (and lost its link)
+     * @param inbox      how long a built-in inbox email is kept
+     * @param batch      rows per statement; each batch is its own short transaction
+     */
+    public record Retention(
+            @DefaultValue("PT5M") Duration interval,
+            @DefaultValue("P30D") Duration deliveries,
+            @DefaultValue("P1D") Duration inbox,
+            @DefaultValue("500") int batch) {
+
+        public Retention {
+            if (interval.isNegative() || interval.isZero() || deliveries.isNegative() || inbox.isNegative()
+                    || batch < 1) {
+                throw new IllegalArgumentException("mailer.retention: positive interval, durations >= 0, batch >= 1");
             }
         }
     }

@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
+
+import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +22,6 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.verimail.events.registration.RegistrationEvent;
@@ -30,8 +29,11 @@ import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.mailer.config.MailerProperties;
 
 /**
- * The {@code delivery} table: recording events, making deliveries moot or due again, and reading them. All writes
- * run at READ COMMITTED, so inserts take no gap locks. Claims and outcomes of sends are {@link Claims}'.
+ * Recording a poll of events in the {@code delivery} table, and making earlier deliveries moot. JDBC on purpose:
+ * this is the consumer's hot path (one set-based check of known event ids, the inserts and the supersede updates in
+ * one short transaction, 1,200 emails/s in the mailer-alone benchmark), see BENCHMARKS.md. Writes run at READ
+ * COMMITTED, so inserts take no gap locks. Claims and outcomes of sends are {@link Claims}'; the operator side and
+ * the clean-up are {@link DeliveryRepository}'s.
  */
 @Repository
 class Deliveries {
@@ -39,18 +41,16 @@ class Deliveries {
     private static final Logger log = LoggerFactory.getLogger(Deliveries.class);
     private static final String OPEN = "status IN ('PENDING', 'RETRYING')";
     /** FAILED for a permanent SendCloud error and still holding its link: an operator may send it again. */
-    private static final String REDRIVABLE = "status = 'FAILED' AND failure_reason = 'PERMANENT' AND token IS NOT NULL";
+    static final String REDRIVABLE = "status = 'FAILED' AND failure_reason = 'PERMANENT' AND token IS NOT NULL";
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final MailerProperties.Redrive redrive;
 
-    Deliveries(NamedParameterJdbcTemplate jdbc, PlatformTransactionManager transactionManager, Clock clock,
-            MailerProperties properties) {
+    Deliveries(NamedParameterJdbcTemplate jdbc, DataSource dataSource, Clock clock, MailerProperties properties) {
         this.jdbc = jdbc;
-        this.transactions = new TransactionTemplate(transactionManager);
-        this.transactions.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+        this.transactions = JdbcTransactions.readCommitted(dataSource);
         this.clock = clock;
         this.redrive = properties.redrive();
     }
@@ -147,14 +147,15 @@ class Deliveries {
                 .addValue("reason", reason == null ? null : reason.name())
                 .addValue("error", reason == FailureReason.EXPIRED ? "The link had expired when the event arrived"
                         : reason == FailureReason.SUPERSEDED ? "A newer link had already been issued" : null)
-                .addValue("now", db(now));
+                .addValue("now", db(now))
+                .addValue("finished", open ? null : db(now));
         try {
             jdbc.update("""
                     INSERT INTO delivery (event_id, event_type, user_id, email, email_key, name, token, authcode,
                         occurred_at, expires_at, status, attempts, redrives, next_attempt_at, failure_reason,
-                        last_error, created_at, updated_at)
+                        last_error, created_at, updated_at, finished_at)
                     VALUES (:id, :type, :user, :email, :emailKey, :name, :token, :authcode, :occurredAt, :expiresAt,
-                        :status, 0, 0, :next, :reason, :error, :now, :now)""", p);
+                        :status, 0, 0, :next, :reason, :error, :now, :now, :finished)""", p);
             return true;
         }
         catch (DuplicateKeyException e) {
@@ -174,51 +175,8 @@ class Deliveries {
                 + "WHERE user_id = :user AND occurred_at < :at AND event_id <> :id AND " + REDRIVABLE, p);
         return jdbc.update("UPDATE delivery SET status = 'FAILED', failure_reason = 'SUPERSEDED', "
                 + "last_error = 'A newer link was issued before this one was sent', next_attempt_at = NULL, "
-                + "token = NULL, authcode = NULL, updated_at = :now "
+                + "token = NULL, authcode = NULL, updated_at = :now, finished_at = :now "
                 + "WHERE user_id = :user AND occurred_at < :at AND event_id <> :id AND " + OPEN, p);
-    }
-
-    /**
-     * Makes deliveries that FAILED for a permanent SendCloud error due again (RETRYING, next attempt now), when
-     * they still hold their link, it has not expired and no newer link superseded them; {@code code} limits it to
-     * one SendCloud code. A FAILED row is held by nobody (no claim token), so the re-drive claims these like any
-     * other due row, one instance each. Returns how many.
-     */
-    int redriveFailed(Integer code) {
-        Instant now = clock.instant();
-        MapSqlParameterSource p = new MapSqlParameterSource("now", db(now));
-        if (code != null) {
-            p.addValue("code", code);
-        }
-        String sql = "UPDATE delivery SET status = 'RETRYING', failure_reason = NULL, redrives = 0, "
-                + "next_attempt_at = :now, claim_token = NULL, updated_at = :now WHERE " + REDRIVABLE
-                + " AND authcode IS NOT NULL AND expires_at > :now" + (code == null ? "" : " AND sendcloud_code = :code");
-        Integer count = transactions.execute(status -> jdbc.update(sql, p));
-        return count == null ? 0 : count;
-    }
-
-    /** Clears the link of deliveries that FAILED and whose link has expired: nothing can send them any more. */
-    int clearExpiredSecrets() {
-        Instant now = clock.instant();
-        Integer count = transactions.execute(status -> jdbc.update("UPDATE delivery SET token = NULL, authcode = NULL, "
-                + "updated_at = :now WHERE status = 'FAILED' AND token IS NOT NULL AND expires_at <= :now",
-                new MapSqlParameterSource("now", db(now))));
-        return count == null ? 0 : count;
-    }
-
-    List<DeliveryView> findByEmail(String email) {
-        return jdbc.query("""
-                SELECT event_id, event_type, user_id, email, status, attempts, last_error, failure_reason,
-                    sendcloud_code, message_id, occurred_at, expires_at, created_at, updated_at, sent_at, next_attempt_at
-                FROM delivery WHERE email_key = :key ORDER BY created_at DESC, id DESC LIMIT 100""",
-                new MapSqlParameterSource("key", email.trim().toLowerCase(Locale.ROOT)), (rs, n) -> new DeliveryView(
-                        UUID.fromString(rs.getString("event_id")), rs.getString("event_type"), rs.getLong("user_id"),
-                        rs.getString("email"), DeliveryStatus.valueOf(rs.getString("status")), rs.getInt("attempts"),
-                        rs.getString("last_error"),
-                        rs.getString("failure_reason") == null ? null : FailureReason.valueOf(rs.getString("failure_reason")),
-                        (Integer) rs.getObject("sendcloud_code", Integer.class), rs.getString("message_id"),
-                        instant(rs, "occurred_at"), instant(rs, "expires_at"), instant(rs, "created_at"),
-                        instant(rs, "updated_at"), instant(rs, "sent_at"), instant(rs, "next_attempt_at")));
     }
 
     /** Instants are stored as UTC DATETIME(6) whatever the JVM's or the server's time zone. */

@@ -1,5 +1,6 @@
 package dev.verimail.mailer.delivery;
 
+import java.time.Clock;
 import java.util.Map;
 
 import org.slf4j.Logger;
@@ -19,21 +20,24 @@ class DeliveryAdminApi {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryAdminApi.class);
 
-    private final Deliveries deliveries;
+    private final DeliveryRepository deliveries;
     private final MailerMetrics metrics;
+    private final Clock clock;
 
-    DeliveryAdminApi(Deliveries deliveries, MailerMetrics metrics) {
+    DeliveryAdminApi(DeliveryRepository deliveries, MailerMetrics metrics, Clock clock) {
         this.deliveries = deliveries;
         this.metrics = metrics;
+        this.clock = clock;
     }
 
     /**
      * Deliveries FAILED for a permanent SendCloud error (optionally only {@code code}) whose link still works and
-     * was not superseded become RETRYING, due now; the re-drive sends them within {@code mailer.redrive.interval}.
+     * was not superseded become RETRYING, due now; the re-drive sends them within {@code mailer.redrive.interval}
+     * (claiming them as any due row, one instance each).
      */
     @PostMapping(path = "/admin/deliveries/redrive", produces = MediaType.APPLICATION_JSON_VALUE)
     Map<String, Object> redrive(@RequestParam(required = false) Integer code) {
-        int count = deliveries.redriveFailed(code);
+        int count = deliveries.redriveFailed(code, clock.instant());
         metrics.redriven(count);
         log.info("Admin re-drive: {} failed deliveries{} are due again", count, code == null ? "" : " with code " + code);
         return code == null ? Map.of("redriven", count) : Map.of("redriven", count, "code", code);

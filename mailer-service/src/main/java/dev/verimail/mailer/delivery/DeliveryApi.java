@@ -1,6 +1,7 @@
 package dev.verimail.mailer.delivery;
 
 import java.util.List;
+import java.util.Locale;
 
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -11,14 +12,15 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class DeliveryApi {
 
-    private final Deliveries deliveries;
+    private final DeliveryRepository deliveries;
 
-    DeliveryApi(Deliveries deliveries) {
+    DeliveryApi(DeliveryRepository deliveries) {
         this.deliveries = deliveries;
     }
 
     @GetMapping(path = "/api/deliveries", produces = MediaType.APPLICATION_JSON_VALUE)
     List<DeliveryView> byEmail(@RequestParam String email) {
-        return deliveries.findByEmail(email);
+        return deliveries.findTop100ByEmailKeyOrderByCreatedAtDescOccurredAtDescIdDesc(
+                email.trim().toLowerCase(Locale.ROOT)).stream().map(Delivery::view).toList();
     }
 }

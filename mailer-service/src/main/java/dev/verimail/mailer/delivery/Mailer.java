@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 import dev.verimail.events.registration.RegistrationEvent;
+import dev.verimail.events.registration.RegistrationExpired;
 
 /**
  * Where consumed events come in: each one is recorded (once, whatever the redeliveries), then each new delivery
@@ -21,12 +22,19 @@ public class Mailer {
     private final SendPool pool;
     private final Sender sender;
     private final MailerMetrics metrics;
+    private final DeliveryRetention retention;
 
-    Mailer(Deliveries deliveries, SendPool pool, Sender sender, MailerMetrics metrics) {
+    Mailer(Deliveries deliveries, SendPool pool, Sender sender, MailerMetrics metrics, DeliveryRetention retention) {
         this.deliveries = deliveries;
         this.pool = pool;
         this.sender = sender;
         this.metrics = metrics;
+        this.retention = retention;
+    }
+
+    /** Registrations that expired unverified: the mailer forgets their deliveries. Idempotent. */
+    public void forget(List<RegistrationExpired> expired) {
+        retention.forget(expired);
     }
 
     /**

@@ -20,14 +20,12 @@ class Redrive {
 
     private static final Logger log = LoggerFactory.getLogger(Redrive.class);
 
-    private final Deliveries deliveries;
     private final Claims claims;
     private final SendPool pool;
     private final Sender sender;
     private final int batchSize;
 
-    Redrive(Deliveries deliveries, Claims claims, SendPool pool, Sender sender, MailerProperties properties) {
-        this.deliveries = deliveries;
+    Redrive(Claims claims, SendPool pool, Sender sender, MailerProperties properties) {
         this.claims = claims;
         this.pool = pool;
         this.sender = sender;
@@ -68,23 +66,5 @@ class Redrive {
             log.debug("Re-driving {} deliveries", due.size());
         }
         return due.size();
-    }
-
-    /**
-     * Deliveries that FAILED for a permanent error keep their link so that an operator can re-drive them once the
-     * cause is fixed; once the link has expired nothing can send them, so the link goes.
-     */
-    @Scheduled(fixedDelayString = "${mailer.redrive.secret-sweep-interval:PT10M}",
-            initialDelayString = "${mailer.redrive.secret-sweep-interval:PT10M}")
-    void clearExpiredSecrets() {
-        try {
-            int cleared = deliveries.clearExpiredSecrets();
-            if (cleared > 0) {
-                log.info("Cleared the expired links of {} failed deliveries", cleared);
-            }
-        }
-        catch (RuntimeException e) {
-            log.warn("Clearing expired links failed, trying again later: {}", e.getMessage());
-        }
     }
 }

@@ -96,7 +96,8 @@ class Sender {
                     claim.eventId());
             return;
         }
-        if (!clock.instant().isBefore(claim.expiresAt())) {
+        // no link: the clean-up cleared it because it had expired (by another instance's clock, perhaps)
+        if (!clock.instant().isBefore(claim.expiresAt()) || claim.token() == null || claim.authcode() == null) {
             outcomes.expired(claim, null, 0);
             return;
         }

@@ -1,54 +1,38 @@
 package dev.verimail.mailer.inbox;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 
-import org.springframework.jdbc.core.RowMapper;
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
-import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
-import org.springframework.stereotype.Repository;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.data.domain.Limit;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
+import org.springframework.transaction.annotation.Transactional;
 
-/** The {@code inbox_message} table. */
-@Repository
-class InboxMessages {
+/** The {@code inbox_message} table. Each method is one short transaction of its own. */
+interface InboxMessages extends JpaRepository<InboxEmail, Long> {
 
-    private static final int LIMIT = 100;
+    int LIMIT = 100;
 
-    private static final RowMapper<InboxMessage> MESSAGE = (rs, n) -> new InboxMessage(rs.getLong("id"),
-            UUID.fromString(rs.getString("event_id")), rs.getString("recipient"), rs.getString("subject"),
-            rs.getString("name"), rs.getString("link"), rs.getString("html_body"),
-            rs.getObject("created_at", LocalDateTime.class).toInstant(ZoneOffset.UTC));
+    List<InboxEmail> findByOrderByCreatedAtDescIdDesc(Limit limit);
 
-    private final NamedParameterJdbcTemplate jdbc;
-    private final TransactionTemplate tx;
-
-    InboxMessages(NamedParameterJdbcTemplate jdbc, PlatformTransactionManager transactions) {
-        this.jdbc = jdbc;
-        this.tx = new TransactionTemplate(transactions);
-    }
-
-    void add(UUID eventId, String to, String subject, String name, String link, String html, Instant at) {
-        tx.executeWithoutResult(status -> jdbc.update("""
-                INSERT INTO inbox_message (event_id, recipient, recipient_key, subject, name, link, html_body, created_at)
-                VALUES (:eventId, :to, :key, :subject, :name, :link, :html, :at)""",
-                new MapSqlParameterSource("eventId", eventId.toString()).addValue("to", to)
-                        .addValue("key", to.toLowerCase(Locale.ROOT)).addValue("subject", subject)
-                        .addValue("name", name).addValue("link", link).addValue("html", html)
-                        .addValue("at", LocalDateTime.ofInstant(at, ZoneOffset.UTC))));
-    }
+    List<InboxEmail> findByRecipientKeyOrderByCreatedAtDescIdDesc(String recipientKey, Limit limit);
 
     /** Newest first, at most 100; all recipients when {@code to} is blank. */
-    List<InboxMessage> latest(String to) {
-        if (to == null || to.isBlank()) {
-            return jdbc.query("SELECT * FROM inbox_message ORDER BY id DESC LIMIT " + LIMIT, MESSAGE);
-        }
-        return jdbc.query("SELECT * FROM inbox_message WHERE recipient_key = :key ORDER BY id DESC LIMIT " + LIMIT,
-                new MapSqlParameterSource("key", to.trim().toLowerCase(Locale.ROOT)), MESSAGE);
+    default List<InboxMessage> latest(String to) {
+        List<InboxEmail> emails = to == null || to.isBlank() ? findByOrderByCreatedAtDescIdDesc(Limit.of(LIMIT))
+                : findByRecipientKeyOrderByCreatedAtDescIdDesc(to.trim().toLowerCase(Locale.ROOT), Limit.of(LIMIT));
+        return emails.stream().map(InboxEmail::view).toList();
     }
+
+    @Query("select m.id from InboxEmail m where m.createdAt < :before")
+    List<Long> createdBefore(@Param("before") Instant before, Limit limit);
+
+    @Transactional
+    @Modifying
+    @Query("delete from InboxEmail m where m.id in :ids and m.createdAt < :before")
+    int deleteCreatedBefore(@Param("ids") Collection<Long> ids, @Param("before") Instant before);
 }

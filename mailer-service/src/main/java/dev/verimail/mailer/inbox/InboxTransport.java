@@ -15,7 +15,10 @@ import dev.verimail.mailer.delivery.MailTransport;
 import dev.verimail.mailer.delivery.SendResult;
 import dev.verimail.mailer.sendcloud.SendCloudCredentials;
 
-/** Stores the email instead of sending it. The body comes from {@code templates/mail/verification.html}. */
+/**
+ * Stores the email instead of sending it, in a short transaction of its own (nothing around a send holds one). The
+ * body comes from {@code templates/mail/verification.html}.
+ */
 @Component
 @Conditional(SendCloudCredentials.Absent.class)
 class InboxTransport implements MailTransport {
@@ -49,7 +52,7 @@ class InboxTransport implements MailTransport {
     public SendResult send(Mail mail) {
         String html = templates.process("mail/verification",
                 new Context(Locale.ENGLISH, Map.of("name", mail.name(), "link", mail.link(), "subject", subject)));
-        messages.add(mail.eventId(), mail.to(), subject, mail.name(), mail.link(), html, clock.instant());
+        messages.save(new InboxEmail(mail.eventId(), mail.to(), subject, mail.name(), mail.link(), html, clock.instant()));
         return SendResult.sent("inbox-" + mail.eventId());
     }
 }

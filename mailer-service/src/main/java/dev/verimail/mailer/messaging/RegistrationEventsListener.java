@@ -1,5 +1,6 @@
 package dev.verimail.mailer.messaging;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.Consumer;
@@ -8,14 +9,17 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 import dev.verimail.events.registration.RegistrationEvent;
+import dev.verimail.events.registration.RegistrationExpired;
+import dev.verimail.events.registration.RegistrationTopicEvent;
 import dev.verimail.mailer.delivery.Mailer;
 import dev.verimail.messaging.ConsumerPolicy;
 import dev.verimail.messaging.EventRecords;
 import dev.verimail.messaging.UnreadableEventException;
 
 /**
- * Reads {@code registration-events} a poll at a time: the events are recorded in one transaction and handed to the
- * senders; unreadable records are dead-lettered and events of unknown types skipped (see {@link ConsumerPolicy}).
+ * Reads {@code registration-events} a poll at a time: the challenges are recorded in one transaction and handed to
+ * the senders, then the deliveries of registrations that expired ({@link RegistrationExpired}) are deleted;
+ * unreadable records are dead-lettered and events of unknown types skipped (see {@link ConsumerPolicy}).
  * The offsets are committed only after that, so a crash means redelivery, which the {@code eventId} dedup absorbs.
  */
 @Component
@@ -36,14 +40,41 @@ class RegistrationEventsListener {
     @KafkaListener(id = "mailer-registration-events", topics = "${mailer.topics.registration-events:registration-events}",
             batch = "true")
     void on(List<ConsumerRecord<String, String>> records, Consumer<?, ?> consumer) {
-        policy.consume(records, consumer, RegistrationEventsListener::read, mailer::accept);
+        policy.consume(records, consumer, RegistrationEventsListener::read, this::apply);
     }
 
-    private static RegistrationEvent read(ConsumerRecord<String, String> record) {
-        RegistrationEvent event = EventRecords.read(record, RegistrationEvent.class);
-        if (event == null) {
+    /** Challenges first: a redelivered challenge of a user whose registration expired in the same poll goes too. */
+    private void apply(List<RegistrationTopicEvent> events) {
+        List<RegistrationEvent> challenges = new ArrayList<>();
+        List<RegistrationExpired> expired = new ArrayList<>();
+        for (RegistrationTopicEvent event : events) {
+            if (event instanceof RegistrationEvent challenge) {
+                challenges.add(challenge);
+            }
+            else {
+                expired.add((RegistrationExpired) event);
+            }
+        }
+        if (!challenges.isEmpty()) {
+            mailer.accept(challenges);
+        }
+        if (!expired.isEmpty()) {
+            mailer.forget(expired);
+        }
+    }
+
+    private static RegistrationTopicEvent read(ConsumerRecord<String, String> record) {
+        RegistrationTopicEvent read = EventRecords.read(record, RegistrationTopicEvent.class);
+        if (read == null) {
             return null;
         }
+        if (read instanceof RegistrationExpired expired) {
+            if (expired.eventId() == null) {
+                throw new UnreadableEventException("RegistrationExpired without eventId");
+            }
+            return expired;
+        }
+        RegistrationEvent event = (RegistrationEvent) read;
         if (event.eventId() == null || event.occurredAt() == null || event.expiresAt() == null
                 || blank(event.email()) || blank(event.token()) || blank(event.authcode()) || event.name() == null) {
             throw new UnreadableEventException("Registration event without eventId, occurredAt, expiresAt, name, "
