@@ -75,7 +75,7 @@ final class OutboxBatch {
                     SELECT id, event_id, topic, message_key, event_type, occurred_at, payload, attempts
                     FROM outbox_event ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED""",
                     (rs, i) -> new OutboxRow(rs.getLong("id"), rs.getString("event_id"), rs.getString("topic"),
-                            rs.getString("message_key"), rs.getString("event_type"), rs.getTimestamp("occurred_at"),
+                            rs.getString("message_key"), rs.getString("event_type"), UtcTime.get(rs, "occurred_at"),
                             rs.getString("payload"), rs.getInt("attempts")),
                     properties.batchSize());
             return rows.isEmpty() ? Result.EMPTY : settle(rows, awaitAcks(send(rows)));

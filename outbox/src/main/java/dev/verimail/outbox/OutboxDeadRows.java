@@ -1,6 +1,5 @@
 package dev.verimail.outbox;
 
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -74,7 +73,7 @@ public class OutboxDeadRows {
         String errorClass = truncate(error.getClass().getName(), 255);
         jdbc.update("INSERT INTO outbox_dead (id, " + COLUMNS + ", created_at, attempts, last_error, moved_at) "
                 + "SELECT id, " + COLUMNS + ", created_at, ?, ?, ? FROM outbox_event WHERE id = ?",
-                attempts, errorClass, Timestamp.from(Instant.now(clock)), row.id());
+                attempts, errorClass, UtcTime.toColumn(Instant.now(clock)), row.id());
         jdbc.update("DELETE FROM outbox_event WHERE id = ?", row.id());
         log.error("Outbox row {} ({}, topic {}) moved to outbox_dead after {} attempts: the broker refused it with {}. "
                 + "The rows behind it go on; fix the cause, then requeue it (OutboxDeadRows.requeueDead)",
@@ -82,11 +81,11 @@ public class OutboxDeadRows {
     }
 
     private int requeueIds(List<Long> ids) {
-        Timestamp now = Timestamp.from(Instant.now(clock));
+        java.time.LocalDateTime now = UtcTime.toColumn(Instant.now(clock));
         // created_at is the requeue time: the row waits from now, and the oldest-row gauge should say so.
         jdbc.batchUpdate("INSERT INTO outbox_event (" + COLUMNS + ", created_at, attempts) SELECT " + COLUMNS
                 + ", ?, 0 FROM outbox_dead WHERE id = ?", ids, ids.size(), (ps, id) -> {
-                    ps.setTimestamp(1, now);
+                    ps.setObject(1, now);
                     ps.setLong(2, id);
                 });
         jdbc.batchUpdate("DELETE FROM outbox_dead WHERE id = ?", ids, ids.size(), (ps, id) -> ps.setLong(1, id));

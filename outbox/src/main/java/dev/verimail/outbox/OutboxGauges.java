@@ -1,6 +1,5 @@
 package dev.verimail.outbox;
 
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,7 +66,7 @@ final class OutboxGauges {
     private Snapshot read(long now) {
         try {
             List<Object[]> first = jdbc.query("SELECT id, created_at FROM outbox_event ORDER BY id LIMIT 1",
-                    (rs, i) -> new Object[] { rs.getLong(1), rs.getTimestamp(2) });
+                    (rs, i) -> new Object[] { rs.getLong(1), UtcTime.get(rs, 2) });
             Long dead = jdbc.queryForObject("SELECT COUNT(*) FROM outbox_dead", Long.class);
             double deadRows = dead == null ? 0 : dead;
             if (first.isEmpty()) {
@@ -76,7 +75,7 @@ final class OutboxGauges {
             Long max = jdbc.queryForObject("SELECT MAX(id) FROM outbox_event", Long.class);
             long min = (Long) first.get(0)[0];
             double estimate = max == null ? 1 : Math.max(1, max - min + 1);
-            return new Snapshot(now, ((Timestamp) first.get(0)[1]).toInstant(), estimate, deadRows);
+            return new Snapshot(now, (Instant) first.get(0)[1], estimate, deadRows);
         }
         catch (RuntimeException e) {
             return new Snapshot(now, null, Double.NaN, Double.NaN);

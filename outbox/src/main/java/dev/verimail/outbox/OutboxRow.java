@@ -1,15 +1,13 @@
 package dev.verimail.outbox;
 
-import java.sql.Timestamp;
-
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** One claimed outbox row. Its {@code toString} leaves the payload out: payloads hold one-time secrets. */
-record OutboxRow(long id, String eventId, String topic, String key, String type, Timestamp occurredAt,
+record OutboxRow(long id, String eventId, String topic, String key, String type, java.time.Instant occurredAt,
         String payload, int attempts) {
 
     ProducerRecord<String, String> toRecord(String source) {
-        return CloudEventRecords.of(topic, key, eventId, type, source, occurredAt.toInstant(), payload);
+        return CloudEventRecords.of(topic, key, eventId, type, source, occurredAt, payload);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.verimail.outbox;
 
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -34,7 +33,7 @@ public class OutboxWriter {
                 INSERT INTO outbox_event (event_id, topic, message_key, event_type, occurred_at, payload, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)""",
                 event.eventId().toString(), topic, event.key(), event.cloudEventType(),
-                Timestamp.from(event.occurredAt()), EventJson.write(event), Timestamp.from(Instant.now(clock)));
+                UtcTime.toColumn(event.occurredAt()), EventJson.write(event), UtcTime.toColumn(Instant.now(clock)));
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {

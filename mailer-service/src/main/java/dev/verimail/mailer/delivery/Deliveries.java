@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +26,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.verimail.events.registration.RegistrationEvent;
 import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.mailer.config.MailerProperties;
+import dev.verimail.outbox.UtcTime;
 
 /**
  * Recording a poll of events in the {@code delivery} table, and making earlier deliveries moot. JDBC on purpose:
@@ -181,12 +181,11 @@ class Deliveries {
 
     /** Instants are stored as UTC DATETIME(6) whatever the JVM's or the server's time zone. */
     static LocalDateTime db(Instant instant) {
-        return instant == null ? null : LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+        return UtcTime.toColumn(instant);
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {
-        LocalDateTime value = rs.getObject(column, LocalDateTime.class);
-        return value == null ? null : value.toInstant(ZoneOffset.UTC);
+        return UtcTime.get(rs, column);
     }
 
     static String truncate(String s, int max) {

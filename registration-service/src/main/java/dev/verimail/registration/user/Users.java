@@ -1,16 +1,14 @@
 package dev.verimail.registration.user;
 
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Calendar;
 import java.util.List;
-import java.util.TimeZone;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
 import dev.verimail.events.verification.EmailVerified;
+import dev.verimail.outbox.UtcTime;
 
 /**
  * The two hot writes of {@code users}, with plain JDBC beside {@link UserRepository}: the sign-up insert and a poll's
@@ -20,7 +18,6 @@ import dev.verimail.events.verification.EmailVerified;
 @Repository
 class Users {
 
-    private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
 
     private final JdbcTemplate jdbc;
 
@@ -43,8 +40,8 @@ class Users {
             ps.setString(2, signup.name());
             ps.setString(3, signup.email());
             ps.setString(4, signup.emailKey());
-            ps.setTimestamp(5, Timestamp.from(now), utc());
-            ps.setTimestamp(6, Timestamp.from(now), utc());
+            UtcTime.set(ps, 5, now);
+            UtcTime.set(ps, 6, now);
         });
     }
 
@@ -60,7 +57,7 @@ class Users {
         int[][] counts = jdbc.batchUpdate(
                 "UPDATE users SET status = 'VERIFIED', verified_at = ? WHERE id = ? AND status = 'PENDING'",
                 events, events.size(), (ps, event) -> {
-                    ps.setTimestamp(1, Timestamp.from(event.verifiedAt().truncatedTo(ChronoUnit.MICROS)), utc());
+                    UtcTime.set(ps, 1, event.verifiedAt().truncatedTo(ChronoUnit.MICROS));
                     ps.setLong(2, event.userId());
                 });
         boolean[] changed = new boolean[events.size()];
@@ -73,8 +70,4 @@ class Users {
         return changed;
     }
 
-    /** A fresh calendar per call: drivers may use the one they are given as scratch space. */
-    private static Calendar utc() {
-        return Calendar.getInstance(UTC);
-    }
 }
