@@ -5,8 +5,8 @@ import java.security.SecureRandom;
 /**
  * Ids of new challenges: random positive 63-bit numbers, assigned by the application. Nobody can guess or count
  * them (they never leave the service anyway), and since no id comes from the database, inserts can be batched. A
- * collision (about one in 10^9 after 10^5 rows... per pair 2^-63) fails the insert on the primary key; the
- * consumer retries the poll, which draws new ids.
+ * collision (odds about n^2 / 2^64 for n stored rows: one in 10^7 at a million rows) fails the insert on the primary
+ * key; the consumer retries the poll, which draws new ids.
  */
 final class ChallengeIds {
 
