@@ -2,12 +2,72 @@ package dev.verimail.verification.challenge;
 
 import java.time.Instant;
 
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
 /**
- * One link sent to a user, as stored: the user it is for, the hash of its authcode, its expiry, and whether a newer
- * link replaced it. Read with plain JDBC ({@link Verifications}); the authcode itself is never stored.
+ * One link sent to a user: the token that names it, the hash of its authcode, and what became of it. The authcode
+ * itself is never stored. Rows are inserted by {@link ChallengeBatchStore} (JDBC, ids from {@link ChallengeIds});
+ * the confirm path reads a detached copy with JDBC ({@link Verifications#verify}); reads for the confirm page and
+ * retention go through {@link ChallengeRepository}.
  */
-record Challenge(long id, long userId, String email, String name, byte[] authcodeHash, Instant expiresAt,
-        boolean superseded) {
+@Entity
+@Table(name = "challenge")
+class Challenge {
+
+    /** Assigned by the application (random, see {@link ChallengeIds}); rows from before kept their sequential ids. */
+    @Id
+    private long id;
+
+    @Column(name = "event_id", nullable = false, length = 36)
+    private String eventId;
+
+    @Column(nullable = false, length = 256)
+    private String token;
+
+    @Column(name = "authcode_hash", nullable = false, columnDefinition = "binary(32)")
+    private byte[] authcodeHash;
+
+    @Column(name = "user_id", nullable = false)
+    private long userId;
+
+    @Column(nullable = false, length = 254)
+    private String email;
+
+    @Column(nullable = false, length = 100)
+    private String name;
+
+    @Column(name = "issued_at", nullable = false)
+    private Instant issuedAt;
+
+    @Column(name = "expires_at", nullable = false)
+    private Instant expiresAt;
+
+    @Column(name = "received_at", nullable = false)
+    private Instant receivedAt;
+
+    @Column(name = "superseded_at")
+    private Instant supersededAt;
+
+    @Column(name = "verified_at")
+    private Instant verifiedAt;
+
+    protected Challenge() {
+    }
+
+    /** A detached copy of what the confirm path reads with JDBC; never persisted. */
+    Challenge(long id, long userId, String email, String name, byte[] authcodeHash, Instant expiresAt,
+            Instant supersededAt) {
+        this.id = id;
+        this.userId = userId;
+        this.email = email;
+        this.name = name;
+        this.authcodeHash = authcodeHash;
+        this.expiresAt = expiresAt;
+        this.supersededAt = supersededAt;
+    }
 
     boolean authcodeMatches(String authcode) {
         return AuthcodeHash.matches(authcode, authcodeHash);
@@ -17,8 +77,28 @@ record Challenge(long id, long userId, String email, String name, byte[] authcod
         return !expiresAt.isAfter(now);
     }
 
+    boolean superseded() {
+        return supersededAt != null;
+    }
+
+    long id() {
+        return id;
+    }
+
+    long userId() {
+        return userId;
+    }
+
+    String email() {
+        return email;
+    }
+
+    String name() {
+        return name;
+    }
+
     @Override
     public String toString() {
-        return "Challenge[id=" + id + ", userId=" + userId + "]";
+        return "Challenge[userId=" + userId + "]";
     }
 }

@@ -24,6 +24,8 @@ import org.springframework.stereotype.Component;
  * stays valid, whatever the arrival order; challenges issued at the same instant both stay valid.
  */
 @Component
+// JDBC on purpose: a poll's challenges in a handful of set-based statements and one multi-row batch; Hibernate cost
+// most of this service's CPU on its hot paths, see BENCHMARKS.md
 class ChallengeBatchStore {
 
     private final JdbcTemplate jdbc;
@@ -79,8 +81,9 @@ class ChallengeBatchStore {
         List<ChallengeData> inserted = new ArrayList<>(fresh.values());
         jdbc.batchUpdate("""
                 INSERT INTO challenge (event_id, token, authcode_hash, user_id, email, name, issued_at, expires_at,
-                                       received_at, superseded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", inserted, inserted.size(), (ps, data) -> {
+                                       received_at, superseded_at, id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", inserted, inserted.size(), (ps, data) -> {
+            ps.setLong(11, ChallengeIds.next());
             ps.setString(1, data.eventId());
             ps.setString(2, data.token());
             ps.setBytes(3, AuthcodeHash.of(data.authcode()));

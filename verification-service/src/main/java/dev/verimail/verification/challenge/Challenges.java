@@ -15,6 +15,7 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.verimail.events.registration.RegistrationEvent;
+import dev.verimail.events.registration.RegistrationExpired;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -33,13 +34,18 @@ public class Challenges {
     private static final Logger log = LoggerFactory.getLogger(Challenges.class);
 
     private final ChallengeBatchStore batchStore;
+    private final ChallengeRepository challengeRepository;
+    private final UserVerificationRepository users;
     private final Clock clock;
     private final TransactionTemplate tx;
     private final Counter stored;
     private final Counter duplicates;
 
-    Challenges(ChallengeBatchStore batchStore, Clock clock, PlatformTransactionManager transactions, MeterRegistry meters) {
+    Challenges(ChallengeBatchStore batchStore, ChallengeRepository challengeRepository, UserVerificationRepository users,
+            Clock clock, PlatformTransactionManager transactions, MeterRegistry meters) {
         this.batchStore = batchStore;
+        this.challengeRepository = challengeRepository;
+        this.users = users;
         this.clock = clock;
         this.tx = new TransactionTemplate(transactions);
         // READ COMMITTED: no gap locks, so consumers storing challenges of different users never deadlock on the
@@ -72,6 +78,9 @@ public class Challenges {
      * @throws IllegalArgumentException if an event lacks a field or has one out of range; nothing is stored then
      */
     public int receiveAll(List<? extends RegistrationEvent> events) {
+        if (events.isEmpty()) {
+            return 0;
+        }
         List<ChallengeData> batch = events.stream().map(ChallengeData::of)
                 .sorted(Comparator.comparingLong(ChallengeData::userId)).toList();
         List<ChallengeData> storedNow;
@@ -105,6 +114,35 @@ public class Challenges {
             log.debug("{} event(s) were received before; nothing changed for them", batch.size() - storedNow.size());
         }
         return storedNow.size();
+    }
+
+    /**
+     * Forgets users whose registration expired ({@code RegistrationExpired}): their challenges and their row, in one
+     * transaction, each user under their row lock (in id order). A user who verified meanwhile is kept: their row
+     * answers "already verified", and their challenges go by retention.
+     *
+     * @return how many users were forgotten
+     */
+    public int forget(List<RegistrationExpired> expiries) {
+        List<Long> userIds = expiries.stream().map(RegistrationExpired::userId).distinct().sorted().toList();
+        if (userIds.isEmpty()) {
+            return 0;
+        }
+        Integer forgotten = tx.execute(status -> {
+            int n = 0;
+            for (long userId : userIds) {
+                if (users.lock(userId).filter(UserVerification::isVerified).isPresent()) {
+                    log.info("Registration of user {} expired, but they verified: kept", userId);
+                    continue;
+                }
+                int removed = challengeRepository.deleteByUser(userId);
+                users.deleteUnverified(userId);
+                log.info("Registration of user {} expired: {} challenge(s) deleted", userId, removed);
+                n++;
+            }
+            return n;
+        });
+        return forgotten == null ? 0 : forgotten;
     }
 
     /**

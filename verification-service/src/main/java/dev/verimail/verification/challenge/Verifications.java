@@ -36,6 +36,8 @@ public class Verifications {
     private static final Logger log = LoggerFactory.getLogger(Verifications.class);
 
     private final JdbcTemplate jdbc;
+    private final ChallengeRepository challengeRepository;
+    private final UserVerificationRepository users;
     private final OutboxWriter outbox;
     private final VerificationProperties properties;
     private final Clock clock;
@@ -46,10 +48,13 @@ public class Verifications {
     private final Counter reannounced;
     private final SignedTokens tokens;
 
-    Verifications(JdbcTemplate jdbc, OutboxWriter outbox,
+    Verifications(JdbcTemplate jdbc, ChallengeRepository challengeRepository, UserVerificationRepository users,
+            OutboxWriter outbox,
             VerificationProperties properties, Clock clock, PlatformTransactionManager transactions,
             MeterRegistry meters, SignedTokens tokens) {
         this.jdbc = jdbc;
+        this.challengeRepository = challengeRepository;
+        this.users = users;
         this.tokens = tokens;
         this.outbox = outbox;
         this.properties = properties;
@@ -67,12 +72,13 @@ public class Verifications {
     /** What the link is, without changing anything: for the confirm page, which mail scanners may open. */
     public Outcome check(String token, String authcode) {
         return readOnly.execute(status -> {
-            Lookup lookup = authentic(token, authcode);
+            Lookup lookup = authentic(token, authcode, false);
             if (lookup.miss() != null) {
                 return lookup.miss();
             }
             Challenge challenge = lookup.challenge();
-            Verified verified = verifiedState(challenge.userId(), false);
+            Verified verified = users.findById(challenge.userId()).filter(UserVerification::isVerified)
+                    .map(u -> new Verified(u.verifiedAt(), u.verifiedEmail())).orElse(null);
             if (verified != null) {
                 return rejected("already_verified", Outcome.verified(Status.ALREADY_VERIFIED, challenge,
                         verified.email(), verified.at()));
@@ -96,13 +102,14 @@ public class Verifications {
      * lost on its way (dead-lettered, a topic restored from an old backup), the person clicking again heals it,
      * and subscribers that saw the first one drop the copy by its {@code eventId}.
      * <p>
-     * Plain JDBC, five statements: read the challenge, lock the user, use the challenge, mark the user, append the
+     * Plain JDBC on purpose, five statements: read the challenge, lock the user, use the challenge, mark the user, append the
      * event. This is the service's hottest path; the JPA version spent more CPU in Hibernate than in everything
      * else (see BENCHMARKS.md).
      */
     public Outcome verify(String token, String authcode) {
+        // JDBC on purpose: the service's hottest path; Hibernate was most of its CPU, see BENCHMARKS.md
         Outcome outcome = tx.execute(status -> {
-            Lookup lookup = authentic(token, authcode);
+            Lookup lookup = authentic(token, authcode, true);
             if (lookup.miss() != null) {
                 return lookup.miss();
             }
@@ -194,15 +201,16 @@ public class Verifications {
      * still on its way ({@code NOT_READY}), genuine and past its expiry {@code EXPIRED}, anything else not valid.
      * Every miss is counted with its reason.
      */
-    private Lookup authentic(String token, String authcode) {
+    private Lookup authentic(String token, String authcode, boolean jdbcRead) {
         if (!ChallengeData.isWellFormed(token) || !ChallengeData.isWellFormed(authcode)) {
             return new Lookup(null, rejected("malformed", Outcome.notValid()));
         }
-        List<Challenge> found = jdbc.query("""
+        List<Challenge> found = jdbcRead ? jdbc.query("""
                 SELECT id, user_id, email, name, authcode_hash, expires_at, superseded_at
                 FROM challenge WHERE token = ?""", (rs, i) -> new Challenge(rs.getLong("id"), rs.getLong("user_id"),
                         rs.getString("email"), rs.getString("name"), rs.getBytes("authcode_hash"),
-                        SqlTime.get(rs, "expires_at"), rs.getTimestamp("superseded_at") != null), token);
+                        SqlTime.get(rs, "expires_at"), SqlTime.get(rs, "superseded_at")), token)
+                : challengeRepository.findByToken(token).stream().toList();
         if (found.isEmpty()) {
             return new Lookup(null, switch (tokens.check(token, now())) {
                 case GENUINE -> rejected("not_ready", Outcome.notReady());

@@ -19,6 +19,7 @@ import org.springframework.util.unit.DataSize;
  *                            again (same event, same {@code eventId}), healing an announcement that was lost
  * @param notReadyRetryAfter  what {@code Retry-After} tells a client whose genuine link has no stored challenge yet
  * @param topics              Kafka topics
+ * @param retention           when stored challenges are deleted
  */
 @ConfigurationProperties("verification")
 public record VerificationProperties(
@@ -27,7 +28,8 @@ public record VerificationProperties(
         @DefaultValue("16KB") DataSize maxRequestBody,
         @DefaultValue("PT1M") java.time.Duration reannounceAfter,
         @DefaultValue("PT3S") java.time.Duration notReadyRetryAfter,
-        @DefaultValue Topics topics) {
+        @DefaultValue Topics topics,
+        @DefaultValue Retention retention) {
 
     public VerificationProperties {
         URI uri = URI.create(registrationBaseUrl);
@@ -41,6 +43,24 @@ public record VerificationProperties(
     /** The form action of the resend button. */
     public String resendUrl() {
         return registrationBaseUrl + "/register/resend";
+    }
+
+    /**
+     * @param interval   pause between two clean-up runs ({@code VERIFICATION_RETENTION_INTERVAL})
+     * @param challenges a challenge is deleted this long after it expired, was used or was superseded
+     *                   ({@code VERIFICATION_RETENTION_CHALLENGES})
+     * @param batch      rows per delete statement, each its own short transaction ({@code VERIFICATION_RETENTION_BATCH})
+     */
+    public record Retention(
+            @DefaultValue("PT5M") java.time.Duration interval,
+            @DefaultValue("P7D") java.time.Duration challenges,
+            @DefaultValue("500") int batch) {
+
+        public Retention {
+            if (batch < 1) {
+                throw new IllegalArgumentException("verification.retention.batch must be at least 1, was " + batch);
+            }
+        }
     }
 
     /**

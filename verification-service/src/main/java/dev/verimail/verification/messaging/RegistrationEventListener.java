@@ -8,6 +8,8 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 import dev.verimail.events.registration.RegistrationEvent;
+import dev.verimail.events.registration.RegistrationExpired;
+import dev.verimail.events.registration.RegistrationTopicEvent;
 import dev.verimail.messaging.ConsumerPolicy;
 import dev.verimail.messaging.EventRecords;
 import dev.verimail.messaging.UnreadableEventException;
@@ -15,7 +17,8 @@ import dev.verimail.verification.challenge.Challenges;
 
 /**
  * Stores the challenge of every {@code UserRegistered} and {@code VerificationReissued}, a whole poll in one
- * transaction. Idempotent by {@code eventId}; events of types this version does not know are skipped, unreadable
+ * transaction, then forgets the users of every {@code RegistrationExpired} of the poll (a second transaction; a
+ * retried poll changes nothing twice). Idempotent by {@code eventId}; events of types this version does not know are skipped, unreadable
  * records are dead-lettered, a failing database is waited out (see {@link ConsumerPolicy}).
  */
 @Component
@@ -32,16 +35,27 @@ class RegistrationEventListener {
     @KafkaListener(id = "verification-challenges",
             topics = "${verification.topics.registration-events:registration-events}", batch = "true")
     void on(List<ConsumerRecord<String, String>> records, Consumer<?, ?> consumer) {
-        policy.consume(records, consumer, RegistrationEventListener::read, challenges::receiveAll);
+        policy.consume(records, consumer, RegistrationEventListener::read, events -> {
+            // challenges first: a user's expiry always follows their challenges on the topic (same key)
+            challenges.receiveAll(events.stream().filter(RegistrationEvent.class::isInstance)
+                    .map(RegistrationEvent.class::cast).toList());
+            challenges.forget(events.stream().filter(RegistrationExpired.class::isInstance)
+                    .map(RegistrationExpired.class::cast).toList());
+        });
     }
 
-    private static RegistrationEvent read(ConsumerRecord<String, String> record) {
-        RegistrationEvent event = EventRecords.read(record, RegistrationEvent.class);
+    private static RegistrationTopicEvent read(ConsumerRecord<String, String> record) {
+        RegistrationTopicEvent event = EventRecords.read(record, RegistrationTopicEvent.class);
         if (event == null) {
             return null;
         }
         try {
-            Challenges.check(event);
+            if (event instanceof RegistrationEvent challenge) {
+                Challenges.check(challenge);
+            }
+            else if (event instanceof RegistrationExpired expired && (expired.eventId() == null || expired.userId() <= 0)) {
+                throw new IllegalArgumentException("missing or invalid field 'eventId' or 'userId'");
+            }
         }
         catch (IllegalArgumentException e) {
             throw new UnreadableEventException(event.getClass().getSimpleName() + " with " + e.getMessage());
