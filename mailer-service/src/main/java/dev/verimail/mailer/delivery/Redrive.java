@@ -48,7 +48,7 @@ class Redrive {
 
     /** Claims as many due deliveries as there are free slots (at most a batch) and starts them. Returns how many. */
     private int redriveOnce() {
-        int reserved = pool.reserve(batchSize);
+        int reserved = pool.reserveWaiting(batchSize, java.time.Duration.ofSeconds(1));
         List<Claim> due = List.of();
         try {
             due = reserved == 0 ? List.of() : claims.claimDue(reserved);

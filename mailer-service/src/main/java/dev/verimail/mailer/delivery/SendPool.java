@@ -63,6 +63,23 @@ class SendPool {
         return wanted;
     }
 
+    /**
+     * Like {@link #reserve}, but waits up to {@code patience} for the first slot: a re-drive with work due keeps the
+     * slots busy instead of giving up until its next interval whenever they are all taken at that instant.
+     */
+    int reserveWaiting(int wanted, java.time.Duration patience) {
+        try {
+            if (wanted <= 0 || !slots.tryAcquire(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+                return 0;
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+        return 1 + reserve(wanted - 1);
+    }
+
     void release(int reserved) {
         if (reserved > 0) {
             slots.release(reserved);
