@@ -77,7 +77,7 @@ public abstract class ApiProblemAdvice extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler({ CannotCreateTransactionException.class, DataAccessResourceFailureException.class })
-    protected ResponseEntity<ProblemDetail> databaseDown(RuntimeException e, HttpServletRequest request) {
+    protected ResponseEntity<ProblemDetail> databaseDown(Exception e, HttpServletRequest request) throws Exception {
         htmlPagesShowTheErrorPage(e, request);
         log.error("Database unavailable: {}", e.getMessage());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
@@ -108,8 +108,16 @@ public abstract class ApiProblemAdvice extends ResponseEntityExceptionHandler {
         return false;
     }
 
+    /**
+     * Anything else is a 500, unless a lost or unobtainable connection is its cause: JPA code paths surface the
+     * database being down as Hibernate's {@code JDBCConnectionException} or a {@code JpaSystemException} of a failed
+     * rollback, not always as Spring's {@code DataAccessResourceFailureException}. That is an outage: 503.
+     */
     @ExceptionHandler
     protected ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) throws Exception {
+        if (lostConnection(e)) {
+            return databaseDown(e, request);
+        }
         htmlPagesShowTheErrorPage(e, request);
         log.error("Unexpected error in the {} API", service, e);
         return ResponseEntity.internalServerError().body(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR,
