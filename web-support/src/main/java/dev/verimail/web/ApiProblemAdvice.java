@@ -104,6 +104,11 @@ public abstract class ApiProblemAdvice extends ResponseEntityExceptionHandler {
             if (t instanceof SQLNonTransientConnectionException || t instanceof SQLTransientConnectionException) {
                 return true;
             }
+            // SQLState class 08 is "connection exception" (e.g. Hikari's "Connection is closed", 08003, when a
+            // rollback runs on a connection the dead server took away)
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
         }
         return false;
     }
