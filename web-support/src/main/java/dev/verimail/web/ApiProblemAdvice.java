@@ -106,7 +106,8 @@ public abstract class ApiProblemAdvice extends ResponseEntityExceptionHandler {
             }
             // SQLState class 08 is "connection exception" (e.g. Hikari's "Connection is closed", 08003, when a
             // rollback runs on a connection the dead server took away)
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+            if (t instanceof java.sql.SQLException sql && ((sql.getSQLState() != null && sql.getSQLState().startsWith("08"))
+                    || "Connection is closed".equals(sql.getMessage()))) {
                 return true;
             }
         }
