@@ -492,7 +492,7 @@ public final class MailerBenchmark {
 
     private String prometheus() {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(mailer.baseUrl() + "/actuator/prometheus"))
+            return http.send(HttpRequest.newBuilder(URI.create(mailer.managementUrl() + "/actuator/prometheus"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
         }
         catch (IOException e) {

@@ -109,6 +109,10 @@ class SignupToVerifiedTests {
         await().atMost(Duration.ofSeconds(60)).until(() -> status(registration, id), "VERIFIED"::equals);
         JsonNode view = JSON.readTree(registration.get("/api/registrations/" + id).body());
         assertThat(view.propertyNames()).as("the public view is id and status only").containsExactlyInAnyOrder("id", "status");
+        JsonNode full = JSON.readTree(registration.send(java.net.http.HttpRequest.newBuilder(registration.uri("/api/registrations/" + id))
+                .header("Authorization", "Bearer " + stack.registration.operatorToken())).body());
+        assertThat(full.get("email").asString()).as("the operator's view is the full record").isEqualTo(email);
+        assertThat(full.get("verifiedAt").isNull()).isFalse();
 
         List<ConsumerRecord<String, String>> events = subscriber.await(r -> r.key().equals(Long.toString(id)), 1,
                 Duration.ofSeconds(60));

@@ -79,8 +79,9 @@ final class FaultStack implements AutoCloseable {
                 int registrationPort = KafkaBrokerProcess.freePort();
                 int verificationPort = KafkaBrokerProcess.freePort();
                 int mailerPort = KafkaBrokerProcess.freePort();
+                // the scenarios' load comes from this one machine: no per-client limit
                 stack.registrations.add(stack.service("registration-service", i, registrationPort, db.registration(),
-                        Map.of()));
+                        Map.of("REGISTRATION_LIMITS_PER_CLIENT", "off")));
                 stack.verifications.add(stack.service("verification-service", i, verificationPort, db.verification(),
                         Map.of("VERIFICATION_REGISTRATION_BASE_URL", "http://localhost:" + registrationPort)));
                 stack.mailers.add(stack.service("mailer-service", i, mailerPort, db.mailer(),
@@ -266,7 +267,7 @@ final class FaultStack implements AutoCloseable {
     /** The sum of a Prometheus metric over all its series on {@code service} (0 when absent). */
     static double metric(ServiceProcess service, String name, String labelFilter) {
         double sum = 0;
-        for (String line : get(service.baseUrl() + "/actuator/prometheus").body().split("\n")) {
+        for (String line : get(service.managementUrl() + "/actuator/prometheus").body().split("\n")) {
             if ((line.startsWith(name + "{") || line.startsWith(name + " ")) && line.contains(labelFilter)) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
@@ -276,6 +277,12 @@ final class FaultStack implements AutoCloseable {
 
     static HttpResponse<String> get(String url) {
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
+    }
+
+    /** A POST to an operator API of {@code service}, with its operator token. */
+    static HttpResponse<String> postAsOperator(ServiceProcess service, String path) {
+        return send(HttpRequest.newBuilder(URI.create(service.baseUrl() + path)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + service.operatorToken()).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
     static HttpResponse<String> post(String url, String contentType, String body) {

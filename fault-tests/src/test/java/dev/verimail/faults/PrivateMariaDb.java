@@ -25,7 +25,7 @@ final class PrivateMariaDb implements AutoCloseable {
 
     /** Creates a fresh data directory under {@code home} (root without password, TCP only) and starts the server. */
     static PrivateMariaDb install(Path home) {
-        EmbeddedMariaDb server = new EmbeddedMariaDb(home.resolve("data"), EmbeddedMariaDb.freePort(),
+        EmbeddedMariaDb server = new EmbeddedMariaDb(home.resolve("data"), dev.verimail.testbed.KafkaBrokerProcess.freePort(),
                 home.resolve("mariadb.log"), List.of("--innodb-buffer-pool-size=64M"));
         Runtime.getRuntime().addShutdownHook(new Thread(server::kill, "kill-private-mariadb"));
         return new PrivateMariaDb(server).start();

@@ -85,8 +85,7 @@ class SystemFaultTests {
 
         badMailer.stop();
         ServiceProcess fixed = stack.restartMailer(0, Map.of());
-        HttpResponse<String> redrive = FaultStack.post(fixed.baseUrl() + "/admin/deliveries/redrive?code=40005",
-                "application/json", "");
+        HttpResponse<String> redrive = FaultStack.postAsOperator(fixed, "/admin/deliveries/redrive?code=40005");
         int redriven = JSON.readTree(redrive.body()).get("redriven").asInt();
         Tally tally = scenario.finish(attempts);
         scenario.report.row("calls refused with 40005", refusedCalls)

@@ -149,6 +149,27 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * A free port below the kernel's ephemeral range (32768-60999 on Linux): a process that is stopped and started
+     * again (the broker of an outage test, a restarted service or database) must get its port back, and a port of the
+     * ephemeral range can be taken meanwhile by any outgoing connection on the machine (seen: a broker that could not
+     * come back after a 3-minute outage because a client socket held its port).
+     */
+    public static int stablePort() {
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int candidate = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(false);
+                socket.bind(new java.net.InetSocketAddress(candidate));
+                return candidate;
+            }
+            catch (IOException taken) {
+                // another one
+            }
+        }
+        return freePort();
+    }
+
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

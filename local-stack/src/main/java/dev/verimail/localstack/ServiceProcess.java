@@ -28,6 +28,7 @@ public final class ServiceProcess {
 
     private final String name;
     private final int port;
+    private final int managementPort;
     private final Path jar;
     private final Path log;
     private final List<String> jvmOptions;
@@ -36,11 +37,16 @@ public final class ServiceProcess {
     /** registration-service and verification-service must share the link key: the services of one JVM's stack do. */
     static final String LINK_KEY_VARIABLE = "VERIMAIL_LINK_KEY";
     private static final String STACK_LINK_KEY = randomLinkKey();
+    /** The operator token of the services of one JVM's stack, unless the environment brings its own. */
+    static final String OPERATOR_TOKENS_VARIABLE = "VERIMAIL_OPERATOR_TOKENS";
+    private static final String STACK_OPERATOR_TOKEN = randomOperatorToken();
     private Process process;
 
     public ServiceProcess(String name, int port, Path jar, Path log, List<String> jvmOptions, Map<String, String> environment) {
         this.name = name;
         this.port = port;
+        String management = environment.get("MANAGEMENT_SERVER_PORT");
+        this.managementPort = management != null ? Integer.parseInt(management) : dev.verimail.localkafka.LocalKafka.stablePort();
         this.jar = jar;
         this.log = log;
         this.jvmOptions = List.copyOf(jvmOptions);
@@ -64,6 +70,21 @@ public final class ServiceProcess {
         return "http://localhost:" + port;
     }
 
+    /** The actuator (health, metrics, dead-letter replay): the management port, on 127.0.0.1. */
+    public int managementPort() {
+        return managementPort;
+    }
+
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
+    /** The operator token this service accepts ({@code Authorization: Bearer ...}). */
+    public String operatorToken() {
+        String configured = environment.get(OPERATOR_TOKENS_VARIABLE);
+        return configured != null ? configured.split(",")[0].strip() : STACK_OPERATOR_TOKEN;
+    }
+
     public Path log() {
         return log;
     }
@@ -83,7 +104,9 @@ public final class ServiceProcess {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(environment);
             builder.environment().putIfAbsent(LINK_KEY_VARIABLE, STACK_LINK_KEY);
+            builder.environment().putIfAbsent(OPERATOR_TOKENS_VARIABLE, STACK_OPERATOR_TOKEN);
             builder.environment().put("SERVER_PORT", Integer.toString(port));
+            builder.environment().put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort));
             process = builder.start();
             return this;
         }
@@ -115,7 +138,7 @@ public final class ServiceProcess {
 
     public boolean ready() {
         try {
-            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
+            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/actuator/health/readiness"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         }
@@ -167,5 +190,12 @@ public final class ServiceProcess {
         byte[] key = new byte[32];
         new java.security.SecureRandom().nextBytes(key);
         return "1:" + java.util.Base64.getEncoder().encodeToString(key);
+    }
+
+    /** 32 random bytes, URL-safe Base64 (43 characters). */
+    static String randomOperatorToken() {
+        byte[] token = new byte[32];
+        new java.security.SecureRandom().nextBytes(token);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(token);
     }
 }

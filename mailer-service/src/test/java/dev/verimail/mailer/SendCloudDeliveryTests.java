@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -81,6 +82,9 @@ class SendCloudDeliveryTests {
     @LocalServerPort
     int port;
 
+    @Autowired
+    org.springframework.core.env.Environment environment;
+
     @Value("${spring.kafka.bootstrap-servers}")
     String bootstrapServers;
 
@@ -127,10 +131,10 @@ class SendCloudDeliveryTests {
         assertThat(delivery.get("nextAttemptAt").isNull()).isTrue();
         assertThat(delivery.toString()).doesNotContain("SECRET-AUTH").doesNotContain("tok-ada");
 
-        String metrics = http.get("/actuator/prometheus").body();
+        String metrics = TestHttp.management(environment).get("/actuator/prometheus").body();
         assertThat(metrics).contains("mailer_emails_sent_total").contains("mailer_send_latency_seconds")
                 .contains("mailer_event_to_send_seconds");
-        assertThat(http.get("/actuator/health").statusCode()).isEqualTo(200);
+        assertThat(TestHttp.management(environment).get("/actuator/health").statusCode()).isEqualTo(200);
     }
 
     @ParameterizedTest
@@ -149,7 +153,7 @@ class SendCloudDeliveryTests {
         assertThat(delivery.get("attempts").asInt()).isOne();
         await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5))
                 .until(() -> sendCloud.calls(email).size() == 1);
-        assertThat(http.get("/actuator/prometheus").body())
+        assertThat(TestHttp.management(environment).get("/actuator/prometheus").body())
                 .contains("mailer_emails_failed_total{code=\"" + code + "\"");
     }
 
@@ -265,7 +269,7 @@ class SendCloudDeliveryTests {
 
         assertThat(sent.get("attempts").asInt()).isEqualTo(sendCloud.calls(email).size());
         assertThat(sendCloud.calls(c -> c.to().equals(email) && c.succeeded())).hasSize(1);
-        assertThat(http.get("/actuator/prometheus").body()).contains("mailer_emails_retried_total{stage=\"scheduled\"");
+        assertThat(TestHttp.management(environment).get("/actuator/prometheus").body()).contains("mailer_emails_retried_total{stage=\"scheduled\"");
     }
 
     @Test

@@ -42,6 +42,9 @@ class ConsumerOutageTests {
     int port;
 
     @Autowired
+    org.springframework.core.env.Environment environment;
+
+    @Autowired
     JdbcTemplate db;
 
     @Value("${spring.kafka.bootstrap-servers}")
@@ -53,7 +56,7 @@ class ConsumerOutageTests {
         HttpResponse<String> signup = http.postJson("/api/registrations", "{\"name\":\"W\",\"email\":\"wait@example.com\"}");
         assertThat(signup.statusCode()).isEqualTo(202);
         long id = JSON.readTree(signup.body()).get("id").asLong();
-        assertThat(http.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+        assertThat(TestHttp.management(environment).get("/actuator/health/readiness").statusCode()).isEqualTo(200);
 
         ddl("RENAME TABLE users TO users_away");
         Instant broken = Instant.now();
@@ -66,18 +69,18 @@ class ConsumerOutageTests {
         }
 
         await("readiness DOWN while the consumer is stuck").atMost(Duration.ofSeconds(40))
-                .until(() -> http.get("/actuator/health/readiness").statusCode() == 503);
+                .until(() -> TestHttp.management(environment).get("/actuator/health/readiness").statusCode() == 503);
         await().atMost(OUTAGE).pollInterval(Duration.ofSeconds(1))
                 .until(() -> Duration.between(broken, Instant.now()).compareTo(OUTAGE) >= 0);
-        String scrape = http.get("/actuator/prometheus").body();
+        String scrape = TestHttp.management(environment).get("/actuator/prometheus").body();
         assertThat(stalledSeconds(scrape)).as("the gauge counts the stall").isGreaterThan(60);
         ddl("RENAME TABLE users_away TO users");
 
         await("applied once the table is back").atMost(Duration.ofSeconds(30))
                 .until(() -> "VERIFIED".equals(db.queryForObject("SELECT status FROM users WHERE id = ?", String.class, id)));
         await("readiness UP again").atMost(Duration.ofSeconds(15))
-                .until(() -> http.get("/actuator/health/readiness").statusCode() == 200);
-        assertThat(stalledSeconds(http.get("/actuator/prometheus").body())).isZero();
+                .until(() -> TestHttp.management(environment).get("/actuator/health/readiness").statusCode() == 200);
+        assertThat(stalledSeconds(TestHttp.management(environment).get("/actuator/prometheus").body())).isZero();
         try (TopicReader dlt = TopicReader.fromBeginning(bootstrapServers, Topics.VERIFICATION_EVENTS + ".DLT")) {
             assertThat(dlt.readFor(Duration.ofSeconds(3), r -> r.key().equals(Long.toString(id))))
                     .as("a readable record is never dead-lettered").isEmpty();

@@ -44,6 +44,9 @@ class DeadLetterReplayTests {
     int port;
 
     @Autowired
+    org.springframework.core.env.Environment environment;
+
+    @Autowired
     JdbcTemplate db;
 
     @Value("${spring.kafka.bootstrap-servers}")
@@ -73,16 +76,16 @@ class DeadLetterReplayTests {
         Thread.sleep(2_000);
         assertThat(users).allMatch(id -> "PENDING".equals(status(id)));
 
-        HttpResponse<String> replay = http.post("/actuator/deadletters/" + DLT, "application/json", "");
+        HttpResponse<String> replay = TestHttp.management(environment).post("/actuator/deadletters/" + DLT, "application/json", "");
         assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
         JsonNode result = JSON.readTree(replay.body());
         assertThat(result.get("replayed").asInt()).isEqualTo(5);
         assertThat(result.get("targetTopic").asString()).isEqualTo(Topics.VERIFICATION_EVENTS);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> users.stream().allMatch(id -> "VERIFIED".equals(status(id))));
-        HttpResponse<String> again = http.post("/actuator/deadletters/" + DLT, "application/json", "");
+        HttpResponse<String> again = TestHttp.management(environment).post("/actuator/deadletters/" + DLT, "application/json", "");
         assertThat(JSON.readTree(again.body()).get("replayed").asInt()).as("already replayed").isZero();
-        assertThat(http.post("/actuator/deadletters/not-a-dead-letter-topic", "application/json", "").statusCode())
+        assertThat(TestHttp.management(environment).post("/actuator/deadletters/not-a-dead-letter-topic", "application/json", "").statusCode())
                 .isEqualTo(400);
     }
 

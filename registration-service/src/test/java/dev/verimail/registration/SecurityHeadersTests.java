@@ -38,14 +38,14 @@ class SecurityHeadersTests {
 
     @Test
     void everyPageCarriesTheSecurityHeaders() {
-        HttpResponse<String> signup = http.postForm("/register", Map.of("name", "Header Test", "email", "headers@example.com"));
-        String cookie = signup.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        assertThat(http.postForm("/register", Map.of("name", "Header Test", "email", "headers@example.com")).statusCode())
+                .isEqualTo(302);
         List<HttpResponse<String>> pages = List.of(
                 http.get("/register"),
                 http.postForm("/register", Map.of("name", "", "email", "bad")),
                 http.get("/register/resend?email=headers@example.com"),
                 http.postForm("/register/resend", Map.of("email", "nobody@example.com")),
-                http.send(HttpRequest.newBuilder(http.uri("/register/check-email")).header("Cookie", cookie)),
+                http.get("/register/check-email"),
                 http.send(HttpRequest.newBuilder(http.uri("/no-such-page")).header("Accept", "text/html")));
 
         for (HttpResponse<String> page : pages) {

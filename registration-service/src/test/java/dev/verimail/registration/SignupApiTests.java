@@ -55,6 +55,9 @@ class SignupApiTests {
     int port;
 
     @Autowired
+    org.springframework.core.env.Environment environment;
+
+    @Autowired
     JdbcTemplate db;
 
     @Value("${spring.kafka.bootstrap-servers}")
@@ -288,9 +291,9 @@ class SignupApiTests {
 
     @Test
     void exposesHealthAndPrometheusMetrics() {
-        assertThat(http.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
-        assertThat(http.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
-        HttpResponse<String> metrics = http.get("/actuator/prometheus");
+        assertThat(TestHttp.management(environment).get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+        assertThat(TestHttp.management(environment).get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+        HttpResponse<String> metrics = TestHttp.management(environment).get("/actuator/prometheus");
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("outbox_published_total");
     }

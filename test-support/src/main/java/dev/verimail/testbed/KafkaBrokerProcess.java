@@ -123,7 +123,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         }
     }
 
+    /** A free port that a restarted process can get back: {@link LocalKafka#stablePort()}. */
     public static int freePort() {
-        return LocalKafka.freePort();
+        return LocalKafka.stablePort();
     }
 }

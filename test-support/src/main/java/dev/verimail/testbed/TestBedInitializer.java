@@ -24,6 +24,15 @@ public class TestBedInitializer implements ApplicationContextInitializer<Configu
      */
     public static final String LINK_KEY = "1:dmVyaW1haWwtdGVzdC1saW5rLWtleS0zMi1ieXRlcyE=";
 
+    /**
+     * The {@code VERIMAIL_OPERATOR_TOKENS} of every service a test starts: tests of operator APIs send it as
+     * {@code Authorization: Bearer}. A test value, never a deployment's.
+     */
+    public static final String OPERATOR_TOKEN = "test-operator-token-0123456789abcdefghijklmnop";
+
+    /** {@code Authorization} header value with {@link #OPERATOR_TOKEN}. */
+    public static final String OPERATOR_AUTHORIZATION = "Bearer " + OPERATOR_TOKEN;
+
     @Override
     public void initialize(ConfigurableApplicationContext context) {
         ConfigurableEnvironment env = context.getEnvironment();
@@ -44,6 +53,11 @@ public class TestBedInitializer implements ApplicationContextInitializer<Configu
         }
         props.put("spring.kafka.consumer.auto-offset-reset", "earliest");
         props.put("verimail.link-key", LINK_KEY);
+        props.put("verimail.operator-tokens", OPERATOR_TOKEN);
+        // the actuator on a random port of its own (TestHttp.management), as in production on 908x
+        props.put("management.server.port", "0");
+        // many tests sign up more than 30 users from 127.0.0.1; LimitTests switch it back on
+        props.put("registration.limits.per-client", "off");
         env.getPropertySources().addFirst(new MapPropertySource("verimail-test-bed", props));
         if (inlined != null) {
             // keep the test's own properties on top

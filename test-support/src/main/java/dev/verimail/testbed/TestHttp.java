@@ -29,6 +29,20 @@ public final class TestHttp {
         return new TestHttp("http://localhost:" + port);
     }
 
+    /** The actuator of a service under test: its management port ({@code local.management.port}). */
+    public static TestHttp management(org.springframework.core.env.Environment environment) {
+        String port = environment.getProperty("local.management.port");
+        if (port == null) {
+            throw new IllegalStateException("no local.management.port: is the actuator on a port of its own?");
+        }
+        return localhost(Integer.parseInt(port));
+    }
+
+    /** A GET with the test bed's operator token. */
+    public HttpResponse<String> getAsOperator(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", TestBedInitializer.OPERATOR_AUTHORIZATION).GET());
+    }
+
     public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }

@@ -42,6 +42,9 @@ class VerificationApiTests {
     int port;
 
     @Autowired
+    org.springframework.core.env.Environment environment;
+
+    @Autowired
     JdbcTemplate jdbc;
 
     @Value("${spring.kafka.bootstrap-servers}")
@@ -234,8 +237,8 @@ class VerificationApiTests {
         verify(event);
         verify(event.token(), TestEvents.secret(32));
 
-        HttpResponse<String> health = http.get("/actuator/health");
-        String metrics = http.get("/actuator/prometheus").body();
+        HttpResponse<String> health = TestHttp.management(environment).get("/actuator/health");
+        String metrics = TestHttp.management(environment).get("/actuator/prometheus").body();
 
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"UP\"");

@@ -51,7 +51,7 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter implements Orde
     }
 
     /** Answers with a problem from a filter, where no exception handler can. */
-    static void write(HttpServletResponse response, ProblemDetail problem) throws IOException {
+    public static void write(HttpServletResponse response, ProblemDetail problem) throws IOException {
         response.setStatus(problem.getStatus());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         Map<String, Object> body = new LinkedHashMap<>();

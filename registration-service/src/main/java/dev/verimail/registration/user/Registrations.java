@@ -26,6 +26,8 @@ import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.events.verification.EmailVerified;
 import dev.verimail.outbox.OutboxWriter;
 import dev.verimail.registration.config.RegistrationProperties;
+import dev.verimail.registration.limit.AbuseLimits;
+import dev.verimail.registration.limit.RateLimitedException;
 import dev.verimail.web.link.SignedTokens;
 
 /**
@@ -49,11 +51,13 @@ public class Registrations {
     private final Clock clock;
     private final TransactionTemplate tx;
     private final SignedTokens tokens;
+    private final AbuseLimits limits;
 
     Registrations(Users users, UserRepository repository, ResendThrottleRepository throttles, UserIds ids,
             OutboxWriter outbox, RegistrationProperties properties, Clock clock,
-            PlatformTransactionManager transactions, SignedTokens tokens) {
+            PlatformTransactionManager transactions, SignedTokens tokens, AbuseLimits limits) {
         this.users = users;
+        this.limits = limits;
         this.repository = repository;
         this.throttles = throttles;
         this.ids = ids;
@@ -70,9 +74,16 @@ public class Registrations {
      * The id is random ({@link UserIds}); should it be taken, the whole transaction is rolled back and tried again
      * with a new one, so the caller never sees the collision.
      *
-     * @throws EmailTakenException if the address is taken, also when another request takes it concurrently
+     * The client's sign-ups are counted first, in a transaction of their own, so a refused or failed sign-up counts
+     * too; the address's email and the service's ceiling are counted with the sign-up, so a sign-up that is not
+     * stored gives them back.
+     *
+     * @param client the caller's address ({@code ClientAddresses}), for the per-client limit
+     * @throws EmailTakenException  if the address is taken, also when another request takes it concurrently
+     * @throws RateLimitedException over an abuse limit
      */
-    public User register(Signup signup) {
+    public User register(Signup signup, String client) {
+        takeClient(client);
         for (int attempt = 1;; attempt++) {
             long id = ids.next();
             try {
@@ -99,6 +110,8 @@ public class Registrations {
     private User insert(long id, Signup signup) {
         Instant now = now();
         users.insertPending(id, signup, now);
+        limits.takeEmail(signup.emailKey(), now);
+        limits.takeGlobal(now);
         User user = User.pending(id, signup, now);
         Instant expiresAt = now.plus(properties.verificationTtl());
         outbox.append(properties.topics().registrationEvents(), new UserRegistered(UUID.randomUUID(), now,
@@ -112,15 +125,19 @@ public class Registrations {
      * same way, so callers cannot tell which addresses are registered. At most one request per address per
      * {@code registration.resend-cooldown}, whether the address exists or not.
      *
+     * The abuse limits apply as to a sign-up, to unknown addresses too, so they answer alike.
+     *
      * @throws ResendThrottledException within the cooldown
+     * @throws RateLimitedException     over an abuse limit
      * @throws InvalidSignupException   if {@code rawEmail} is not an email address
      */
-    public void resend(String rawEmail) {
+    public void resend(String rawEmail, String client) {
         String problem = Signup.emailProblem(rawEmail == null ? "" : rawEmail.strip());
         if (problem != null) {
             throw new InvalidSignupException(Map.of("email", problem));
         }
         String key = Signup.emailKey(rawEmail);
+        takeClient(client);
         try {
             tx.executeWithoutResult(status -> reissue(key));
         }
@@ -139,6 +156,8 @@ public class Registrations {
             }
             throttle.requested(now);
         }, () -> throttles.saveAndFlush(new ResendThrottle(emailKey, now)));
+        limits.takeEmail(emailKey, now);
+        limits.takeGlobal(now);
         repository.lockByEmailKey(emailKey).filter(u -> u.getStatus() == UserStatus.PENDING).ifPresentOrElse(user -> {
             user.challengeIssued(now);
             Instant expiresAt = now.plus(properties.verificationTtl());
@@ -147,6 +166,13 @@ public class Registrations {
                     expiresAt));
             log.info("Reissued the verification challenge of user {}", user.getId());
         }, () -> log.debug("Resend requested for an address with no pending user; nothing sent"));
+    }
+
+    /** The per-client limit, in a transaction of its own: what the request does next cannot give it back. */
+    private void takeClient(String client) {
+        if (limits.perClientIsOn()) {
+            tx.executeWithoutResult(status -> limits.takeClient(client, now()));
+        }
     }
 
     public User find(long id) {

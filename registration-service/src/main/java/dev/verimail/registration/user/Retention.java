@@ -18,9 +18,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.verimail.events.registration.RegistrationExpired;
 import dev.verimail.outbox.OutboxWriter;
 import dev.verimail.registration.config.RegistrationProperties;
+import dev.verimail.registration.limit.RateLimits;
 
 /**
- * Scheduled clean-up ({@code registration.retention.*}): throttle rows once their cooldown is over, and PENDING users
+ * Scheduled clean-up ({@code registration.retention.*}): throttle rows once their cooldown is over, rate limit rows
+ * once full again, and PENDING users
  * whose last link expired more than {@code pending-users} ago, each deleted together with a
  * {@code RegistrationExpired} in the outbox so the other services forget them too; their address can sign up again.
  * Small batches, each its own short transaction; rows are locked with {@code SKIP LOCKED}, so several instances
@@ -37,10 +39,13 @@ class Retention {
     private final RegistrationProperties properties;
     private final Clock clock;
     private final TransactionTemplate tx;
+    private final RateLimits limits;
 
     Retention(UserRepository users, ResendThrottleRepository throttles, OutboxWriter outbox,
-            RegistrationProperties properties, Clock clock, PlatformTransactionManager transactions) {
+            RegistrationProperties properties, Clock clock, PlatformTransactionManager transactions,
+            RateLimits limits) {
         this.users = users;
+        this.limits = limits;
         this.throttles = throttles;
         this.outbox = outbox;
         this.properties = properties;
@@ -52,10 +57,16 @@ class Retention {
     void run() {
         int throttleRows = inBatches(this::deleteExpiredThrottles);
         int pendingUsers = inBatches(this::deleteExpiredPendingUsers);
-        if (throttleRows > 0 || pendingUsers > 0) {
-            log.info("Retention: deleted {} pending user(s) whose link expired and {} resend throttle row(s)",
-                    pendingUsers, throttleRows);
+        int limitRows = inBatches(this::deleteRefilledLimits);
+        if (throttleRows > 0 || pendingUsers > 0 || limitRows > 0) {
+            log.info("Retention: deleted {} pending user(s) whose link expired, {} resend throttle row(s) and {} "
+                    + "rate limit row(s)", pendingUsers, throttleRows, limitRows);
         }
+    }
+
+    /** One transaction: up to a batch of rate limit rows that are full again (as good as no row). */
+    int deleteRefilledLimits() {
+        return tx.execute(status -> limits.deleteRefilled(now(), properties.retention().batch()));
     }
 
     /** One transaction: up to a batch of throttle rows whose cooldown is over. */

@@ -12,6 +12,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import dev.verimail.web.ApiProblemAdvice;
 import dev.verimail.web.Problems;
 
+import dev.verimail.registration.limit.RateLimitedException;
 import dev.verimail.registration.user.EmailTakenException;
 import dev.verimail.registration.user.InvalidSignupException;
 import dev.verimail.registration.user.ResendThrottledException;
@@ -51,6 +52,15 @@ class ApiProblemHandler extends ApiProblemAdvice {
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
                 .body(Problems.of(HttpStatus.TOO_MANY_REQUESTS, "too-many-requests", "Too many requests",
                         "A new link was requested for this address moments ago. Try again in " + seconds + " seconds."));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> limited(RateLimitedException e) {
+        long seconds = e.retryAfterSeconds();
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
+                .body(Problems.of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Rate limited",
+                        "Too many sign-ups or links from this client or for this address. Try again in " + seconds
+                                + " seconds."));
     }
 
     @ExceptionHandler

@@ -12,24 +12,30 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import dev.verimail.registration.user.Registrations;
 import dev.verimail.registration.user.Signup;
 import dev.verimail.registration.user.User;
+import dev.verimail.web.security.ClientAddresses;
+import dev.verimail.web.security.ServiceSecurity;
 
 @RestController
 @RequestMapping(path = "/api/registrations", produces = MediaType.APPLICATION_JSON_VALUE)
 class RegistrationApi {
 
     private final Registrations registrations;
+    private final ClientAddresses clients;
 
-    RegistrationApi(Registrations registrations) {
+    RegistrationApi(Registrations registrations, ClientAddresses clients) {
         this.registrations = registrations;
+        this.clients = clients;
     }
 
     /** 202: the user is stored and the verification email is on its way, asynchronously. */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<RegistrationView> register(@RequestBody RegistrationRequest request) {
-        User user = registrations.register(Signup.of(request.name(), request.email()));
+    ResponseEntity<RegistrationView> register(@RequestBody RegistrationRequest request, HttpServletRequest http) {
+        User user = registrations.register(Signup.of(request.name(), request.email()), clients.of(http));
         return ResponseEntity.accepted()
                 .location(URI.create("/api/registrations/" + user.getId()))
                 .body(RegistrationView.of(user));
@@ -40,18 +46,19 @@ class RegistrationApi {
      * never tells who has an account.
      */
     @PostMapping(path = "/resend", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Void> resend(@RequestBody ResendRequest request) {
-        registrations.resend(request.email());
+    ResponseEntity<Void> resend(@RequestBody ResendRequest request, HttpServletRequest http) {
+        registrations.resend(request.email(), clients.of(http));
         return ResponseEntity.accepted().build();
     }
 
     /**
-     * Public: only whether a sign-up is verified yet. The full record is for operators (a later operator API), so
-     * anyone holding an id learns nothing more than its status.
+     * Anyone: only whether a sign-up is verified yet, {@code {"id","status"}}, so whoever holds an id learns nothing
+     * more. An operator (bearer token) gets the full record with name, email and times.
      */
     @GetMapping("/{id}")
-    StatusView get(@PathVariable long id) {
-        return StatusView.of(registrations.find(id));
+    Object get(@PathVariable long id, HttpServletRequest request) {
+        User user = registrations.find(id);
+        return request.isUserInRole(ServiceSecurity.OPERATOR_ROLE) ? FullView.of(user) : StatusView.of(user);
     }
 
     record RegistrationRequest(String name, String email) {
@@ -66,6 +73,15 @@ class RegistrationApi {
         static RegistrationView of(User user) {
             return new RegistrationView(user.getId(), user.getName(), user.getEmail(), user.getStatus().name(),
                     user.getRegisteredAt());
+        }
+    }
+
+    /** The operator's view, {@code {"id","name","email","status","registeredAt","verifiedAt"}}. */
+    record FullView(long id, String name, String email, String status, Instant registeredAt, Instant verifiedAt) {
+
+        static FullView of(User user) {
+            return new FullView(user.getId(), user.getName(), user.getEmail(), user.getStatus().name(),
+                    user.getRegisteredAt(), user.getVerifiedAt());
         }
     }
 

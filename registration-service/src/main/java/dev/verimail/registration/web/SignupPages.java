@@ -3,25 +3,23 @@ package dev.verimail.registration.web;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import dev.verimail.registration.limit.RateLimitedException;
 import dev.verimail.registration.user.EmailTakenException;
 import dev.verimail.registration.user.InvalidSignupException;
 import dev.verimail.registration.user.Registrations;
 import dev.verimail.registration.user.ResendThrottledException;
 import dev.verimail.registration.user.Signup;
-import dev.verimail.registration.user.User;
+import dev.verimail.web.security.ClientAddresses;
 
 /**
  * The sign-up form. Errors re-render the form with the messages and what the person typed; success redirects
@@ -30,12 +28,12 @@ import dev.verimail.registration.user.User;
 @Controller
 class SignupPages {
 
-    private static final Logger log = LoggerFactory.getLogger(SignupPages.class);
-
     private final Registrations registrations;
+    private final ClientAddresses clients;
 
-    SignupPages(Registrations registrations) {
+    SignupPages(Registrations registrations, ClientAddresses clients) {
         this.registrations = registrations;
+        this.clients = clients;
     }
 
     @GetMapping("/")
@@ -53,7 +51,7 @@ class SignupPages {
 
     @PostMapping("/register")
     String submit(@RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "") String email,
-            Model model, RedirectAttributes redirect, HttpServletRequest request, HttpServletResponse response) {
+            Model model, HttpServletRequest request, HttpServletResponse response) {
         model.addAttribute("name", name);
         model.addAttribute("email", email);
         Map<String, String> repeated = repeatedFields(request, "name", "email");
@@ -63,9 +61,8 @@ class SignupPages {
             return "register";
         }
         try {
-            User user = registrations.register(Signup.of(name, email));
-            redirect.addFlashAttribute("name", user.getName());
-            redirect.addFlashAttribute("email", user.getEmail());
+            // no flash attributes: they would live in an HTTP session, and a sign-up creates none
+            registrations.register(Signup.of(name, email), clients.of(request));
             return "redirect:/register/check-email";
         }
         catch (InvalidSignupException e) {
@@ -76,6 +73,11 @@ class SignupPages {
             response.setStatus(HttpStatus.CONFLICT.value());
             model.addAttribute("errors", Map.of("email",
                     "This email address is already registered. Check your inbox for the verification link."));
+        }
+        catch (RateLimitedException e) {
+            limited(response, e);
+            model.addAttribute("errors", Map.of("email", "Too many sign-ups from here or for this address. Please try "
+                    + "again in " + minutes(e) + "."));
         }
         return "register";
     }
@@ -99,7 +101,7 @@ class SignupPages {
             return "resend";
         }
         try {
-            registrations.resend(email);
+            registrations.resend(email, clients.of(request));
             model.addAttribute("sent", true);
         }
         catch (InvalidSignupException e) {
@@ -112,8 +114,24 @@ class SignupPages {
             response.setHeader("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
             model.addAttribute("throttledSeconds", Math.max(1, e.retryAfter().toSeconds()));
         }
+        catch (RateLimitedException e) {
+            limited(response, e);
+            model.addAttribute("errors", Map.of("email", "Too many links were asked for from here or for this "
+                    + "address. Please try again in " + minutes(e) + "."));
+            return "resend";
+        }
         model.addAttribute("errors", Map.of());
         return "resend";
+    }
+
+    private static void limited(HttpServletResponse response, RateLimitedException e) {
+        response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+        response.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+    }
+
+    private static String minutes(RateLimitedException e) {
+        long minutes = (e.retryAfterSeconds() + 59) / 60;
+        return minutes <= 1 ? "a minute" : minutes + " minutes";
     }
 
     /**
@@ -132,10 +150,7 @@ class SignupPages {
     }
 
     @GetMapping("/register/check-email")
-    String checkEmail(Model model) {
-        if (!model.containsAttribute("email")) {
-            log.debug("check-email page opened without a fresh sign-up");
-        }
+    String checkEmail() {
         return "check-email";
     }
 }

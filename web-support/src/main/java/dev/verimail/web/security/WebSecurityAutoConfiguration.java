@@ -1,0 +1,51 @@
+package dev.verimail.web.security;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderNotFoundException;
+
+/**
+ * What the services' security chains ({@link ServiceSecurity}) share: the operator tokens, the client address
+ * resolver and the management port guard. No user store and no password login: the only credential is an operator
+ * bearer token, so Boot's generated default user is replaced by an authentication manager that accepts nothing.
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+public class WebSecurityAutoConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(WebSecurityAutoConfiguration.class);
+
+    @Bean
+    OperatorTokens operatorTokens(Environment environment) {
+        OperatorTokens tokens = OperatorTokens.parse(environment.getProperty("verimail.operator-tokens"));
+        if (tokens.isEmpty()) {
+            log.warn("VERIMAIL_OPERATOR_TOKENS is not set: the operator APIs answer 401 to everyone");
+        }
+        else {
+            log.info("Operator APIs open to {} operator token(s)", tokens.size());
+        }
+        return tokens;
+    }
+
+    @Bean
+    ClientAddresses clientAddresses(Environment environment) {
+        return ClientAddresses.trusting(environment.getProperty("verimail.trusted-proxies"));
+    }
+
+    @Bean
+    static ManagementPortGuard managementPortGuard(Environment environment) {
+        return new ManagementPortGuard(environment);
+    }
+
+    @Bean
+    AuthenticationManager noPasswordLogins() {
+        return authentication -> {
+            throw new ProviderNotFoundException("verimail has no password logins; operators use bearer tokens");
+        };
+    }
+}
