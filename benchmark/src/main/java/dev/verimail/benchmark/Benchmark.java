@@ -162,7 +162,8 @@ public final class Benchmark {
         verificationDb = TestDatabases.server().create("bench_verification");
         services.add(service(repository, "verification-service", verificationPort, verificationDb, common, Map.of()));
         services.add(service(repository, "mailer-service", mailerPort, TestDatabases.server().create("bench_mailer"), common,
-                Map.of("SENDCLOUD_API_USER", "bench", "SENDCLOUD_API_KEY", "bench-key", "SENDCLOUD_BASE_URL", sendCloud.baseUrl(),
+                Map.of("MAILER_TRANSPORT", "sendcloud", "SENDCLOUD_ALLOW_HTTP", "true",
+                        "SENDCLOUD_API_USER", "bench", "SENDCLOUD_API_KEY", "bench-key", "SENDCLOUD_BASE_URL", sendCloud.baseUrl(),
                         "SENDCLOUD_TEMPLATE", "bench", "SENDCLOUD_FROM", "bench@verimail.test", "SENDCLOUD_FROM_NAME", "bench",
                         "MAILER_VERIFICATION_URL", "http://localhost:" + verificationPort + "/verify")));
         services.forEach(ServiceProcess::start);

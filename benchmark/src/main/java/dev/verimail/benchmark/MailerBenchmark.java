@@ -167,6 +167,8 @@ public final class MailerBenchmark {
         env.put("SPRING_DATASOURCE_URL", db.url());
         env.put("SPRING_DATASOURCE_USERNAME", db.username());
         env.put("SPRING_DATASOURCE_PASSWORD", db.password());
+        env.put("MAILER_TRANSPORT", "sendcloud");
+        env.put("SENDCLOUD_ALLOW_HTTP", "true");
         env.put("SENDCLOUD_API_USER", "bench");
         env.put("SENDCLOUD_API_KEY", "bench-key");
         env.put("SENDCLOUD_BASE_URL", sendCloud.baseUrl());

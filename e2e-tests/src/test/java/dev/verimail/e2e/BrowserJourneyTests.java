@@ -50,7 +50,7 @@ class BrowserJourneyTests {
                     + CHROMEDRIVER + ". Install them with: apt-get install -y chromium chromium-driver "
                     + "(or point VERIMAIL_CHROMIUM / VERIMAIL_CHROMEDRIVER at them).");
         }
-        stack = VerimailStack.start("browser", Map.of());
+        stack = VerimailStack.start("browser", Map.of("MAILER_TRANSPORT", "inbox"));
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",

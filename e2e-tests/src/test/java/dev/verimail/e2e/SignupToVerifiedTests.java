@@ -45,6 +45,8 @@ class SignupToVerifiedTests {
     static void startSystem() {
         sendCloud = SendCloudStandIn.start();
         stack = VerimailStack.start("sendcloud", Map.of(
+                "MAILER_TRANSPORT", "sendcloud",
+                "SENDCLOUD_ALLOW_HTTP", "true",
                 "SENDCLOUD_API_USER", "e2e-user",
                 "SENDCLOUD_API_KEY", "e2e-secret-key-123",
                 "SENDCLOUD_BASE_URL", sendCloud.baseUrl(),

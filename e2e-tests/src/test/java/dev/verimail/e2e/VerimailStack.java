@@ -31,7 +31,10 @@ final class VerimailStack implements AutoCloseable {
         this.mailer = mailer;
     }
 
-    /** Starts everything; {@code mailerEnvironment} adds SendCloud settings (none: the built-in inbox). */
+    /**
+     * Starts everything; {@code mailerEnvironment} chooses the mail transport ({@code MAILER_TRANSPORT=inbox}, or
+     * {@code sendcloud} with the SendCloud settings: without them the mailer refuses to start).
+     */
     static VerimailStack start(String name, Map<String, String> mailerEnvironment) {
         Path repository = Path.of(System.getProperty("verimail.repository", "..")).toAbsolutePath().normalize();
         Path logs = repository.resolve("e2e-tests").resolve("target").resolve("stack-logs").resolve(name);

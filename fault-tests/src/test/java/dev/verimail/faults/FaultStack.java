@@ -143,7 +143,10 @@ final class FaultStack implements AutoCloseable {
     private Map<String, String> mailerEnvironment(int verificationPort, Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>();
         env.put("MAILER_VERIFICATION_URL", "http://localhost:" + verificationPort + "/verify");
+        env.put("MAILER_TRANSPORT", "sendcloud");
         env.put("SENDCLOUD_BASE_URL", sendCloud.baseUrl());
+        // the stand-in speaks plain http on 127.0.0.1
+        env.put("SENDCLOUD_ALLOW_HTTP", "true");
         env.put("SENDCLOUD_API_USER", "verimail-fault");
         env.put("SENDCLOUD_API_KEY", SendCloudLedger.GOOD_KEY);
         env.put("SENDCLOUD_TEMPLATE", "verimail_verify");

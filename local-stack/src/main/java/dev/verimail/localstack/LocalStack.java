@@ -89,9 +89,10 @@ public final class LocalStack {
         say("Starting Kafka (KRaft, in-process) on localhost:" + kafkaPort + ", data in " + data.resolve("kafka"));
         kafka = new LocalKafka(data.resolve("kafka"), kafkaPort, kafkaPort + 1, 6).start();
 
-        String transport = env.containsKey("SENDCLOUD_API_USER") && env.containsKey("SENDCLOUD_API_KEY")
-                ? "SendCloud (" + env.getOrDefault("SENDCLOUD_BASE_URL", "https://api.sendcloud.net") + ")"
-                : "built-in inbox (no SENDCLOUD_API_USER / SENDCLOUD_API_KEY set)";
+        String transport = inbox() ? "built-in inbox (MAILER_TRANSPORT=inbox, for development only; set "
+                + "MAILER_TRANSPORT=sendcloud and the SENDCLOUD_* variables to send real email)"
+                : "MAILER_TRANSPORT=" + env.get("MAILER_TRANSPORT") + " ("
+                        + env.getOrDefault("SENDCLOUD_BASE_URL", "https://api.sendcloud.net") + ")";
         say("Database: " + startDatabase() + "; mail: " + transport);
         for (Service service : services) {
             say("Starting " + service.name() + " on http://localhost:" + service.port());
@@ -109,14 +110,16 @@ public final class LocalStack {
 
                 verimail is running. Open:
                   Sign up      http://localhost:%1$d/register
-                  Inbox        http://localhost:%2$d/inbox      (the emails the mailer sent)
+                  Inbox        %2$s
                   API          curl -X POST localhost:%1$d/api/registrations -H 'Content-Type: application/json' \\
                                     -d '{"name":"Ada","email":"ada@example.com"}'
                   Kafka        localhost:%3$d
                   Database     %4$s (user %5$s)
                   Logs         %6$s
                 Press Ctrl-C to stop; data stays in %7$s.
-                """.formatted(services.get(0).port(), services.get(2).port(), kafkaPort, dbServer, dbUser,
+                """.formatted(services.get(0).port(), inbox() ? "http://localhost:" + services.get(2).port()
+                + "/inbox      (the emails the mailer sent; development only)" : "(none: MAILER_TRANSPORT is not inbox)",
+                kafkaPort, dbServer, dbUser,
                 data.resolve("logs"), data));
     }
 
@@ -153,7 +156,17 @@ public final class LocalStack {
         if (!env.containsKey(ServiceProcess.LINK_KEY_VARIABLE)) {
             vars.put(ServiceProcess.LINK_KEY_VARIABLE, linkKey());
         }
+        // the one-command local stack is a development machine: the built-in inbox, unless asked for another transport
+        if (inbox()) {
+            vars.put("MAILER_TRANSPORT", "inbox");
+        }
         return vars;
+    }
+
+    /** The mailer keeps its emails in the built-in inbox: always, unless MAILER_TRANSPORT says otherwise. */
+    private boolean inbox() {
+        String transport = env.get("MAILER_TRANSPORT");
+        return transport == null || transport.isBlank() || transport.trim().equalsIgnoreCase("inbox");
     }
 
     /**

@@ -39,6 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
  * own, so the re-drives of one test never touch the deliveries of another.
  */
 @ServiceTest(properties = {
+        "mailer.transport=sendcloud",
+        "sendcloud.allow-http=true",
         "sendcloud.api-user=verimail-test",
         "sendcloud.api-key=" + AdminRedriveTests.API_KEY,
         "sendcloud.template=verimail_verify",

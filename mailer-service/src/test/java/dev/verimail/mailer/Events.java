@@ -16,6 +16,7 @@ import dev.verimail.events.CloudEventHeaders;
 import dev.verimail.events.Topics;
 import dev.verimail.events.registration.RegistrationEvent;
 import dev.verimail.events.registration.RegistrationTopicEvent;
+import dev.verimail.events.registration.SignupAttempted;
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.outbox.EventJson;
@@ -50,6 +51,11 @@ final class Events implements AutoCloseable {
         Instant now = Instant.now();
         return new VerificationReissued(UUID.randomUUID(), now, userId, name, email, token, authcode,
                 now.plus(Duration.ofHours(24)));
+    }
+
+    /** Someone tried to sign up with {@code email}, registered to {@code userId} under {@code name}. */
+    static SignupAttempted signupAttempted(long userId, String name, String email) {
+        return new SignupAttempted(UUID.randomUUID(), Instant.now(), userId, email, name);
     }
 
     void publish(RegistrationTopicEvent event) {

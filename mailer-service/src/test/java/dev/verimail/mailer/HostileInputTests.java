@@ -40,7 +40,7 @@ import dev.verimail.testbed.Hostile;
  * {@code /api/inbox?to=}, {@code /api/deliveries?email=}) and hostile names arriving in events: never a 5xx or a
  * trace, reading stores nothing, every name is kept exactly and shown escaped. Also the security headers.
  */
-@ServiceTest(properties = { "sendcloud.api-user=", "sendcloud.api-key=",
+@ServiceTest(properties = { "mailer.transport=inbox",
         "mailer.verification-url=http://localhost:8082/verify" })
 class HostileInputTests {
 

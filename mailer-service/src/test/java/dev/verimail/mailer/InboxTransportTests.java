@@ -16,6 +16,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import dev.verimail.events.registration.SignupAttempted;
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.testbed.ServiceTest;
@@ -25,8 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Without SendCloud credentials every email lands in the built-in inbox, where it can be read and clicked. */
 @ServiceTest(properties = {
-        "sendcloud.api-user=",
-        "sendcloud.api-key=",
+        "mailer.transport=inbox",
         "mailer.verification-url=http://localhost:8082/verify" })
 @ExtendWith(OutputCaptureExtension.class)
 class InboxTransportTests {
@@ -89,7 +89,36 @@ class InboxTransportTests {
         assertThat(deliveries.get(0).get("status").asString()).isEqualTo("SENT");
         assertThat(deliveries.get(0).get("messageId").asString()).isEqualTo("inbox-" + second.eventId());
 
-        assertThat(output.getAll()).contains("Mail transport: built-in inbox");
+        assertThat(page.body()).contains("class=\"warning\"").contains("For development only.")
+                .contains("every user's email with its\n    live verification link");
+        assertThat(output.getAll()).containsPattern("WARN .*Mail transport: built-in inbox .*FOR DEVELOPMENT ONLY");
+    }
+
+    @Test
+    void aSignupAttemptLeavesOneNoticeWithTheRegisteredNameAndNoLinkInTheInbox() {
+        SignupAttempted attempt = Events.signupAttempted(Events.newUserId(), "Ada <b>Lovelace</b>", "owner@example.com");
+
+        events.publish(attempt);
+        events.publish(attempt);
+        await().atMost(Duration.ofSeconds(30)).until(() -> inbox("owner@example.com").size() == 1);
+        UserRegistered marker = Events.registered(attempt.userId(), "M", "owner-marker@example.com", "tok-m", "auth-m");
+        events.publish(marker);
+        await().atMost(Duration.ofSeconds(30)).until(() -> inbox("owner-marker@example.com").size() == 1);
+
+        JsonNode messages = inbox("owner@example.com");
+        assertThat(messages).as("one notice, whatever the redeliveries").hasSize(1);
+        JsonNode notice = messages.get(0);
+        assertThat(notice.get("eventId").asString()).isEqualTo(attempt.eventId().toString());
+        assertThat(notice.get("subject").asString()).isEqualTo("Someone tried to sign up with your email address");
+        assertThat(notice.get("name").asString()).isEqualTo("Ada <b>Lovelace</b>");
+        assertThat(notice.get("link").isNull()).isTrue();
+        assertThat(notice.get("html").asString()).contains("Hello <span>Ada &lt;b&gt;Lovelace&lt;/b&gt;</span>")
+                .contains("someone just tried to sign up with your email address").doesNotContain("href=");
+        JsonNode deliveries = JSON.readTree(http.get("/api/deliveries?email=owner@example.com").body());
+        assertThat(deliveries).hasSize(1);
+        assertThat(deliveries.get(0).get("status").asString()).isEqualTo("SENT");
+        assertThat(deliveries.get(0).get("eventType").asString()).isEqualTo("SignupAttempted");
+        assertThat(http.get("/inbox?to=owner@example.com").body()).contains("No link: a notice.");
     }
 
     @Test

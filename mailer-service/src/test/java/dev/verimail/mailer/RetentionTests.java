@@ -38,7 +38,7 @@ import dev.verimail.testbed.ServiceTest;
  * {@code mailer.retention.inbox}, final deliveries after {@code mailer.retention.deliveries}, and a
  * {@code RegistrationExpired} removes the user's deliveries. Built-in inbox transport.
  */
-@ServiceTest(properties = { "mailer.retention.interval=PT0.2S", "mailer.redrive.secret-sweep-interval=PT0.2S",
+@ServiceTest(properties = { "mailer.transport=inbox", "mailer.retention.interval=PT0.2S", "mailer.redrive.secret-sweep-interval=PT0.2S",
         "mailer.retention.batch=2" })
 @ExtendWith(OutputCaptureExtension.class)
 class RetentionTests {

@@ -9,13 +9,21 @@ import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.verimail.events.registration.SignupAttempted;
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.mailer.SendCloudStandIn.Call;
 import dev.verimail.testbed.ServiceTest;
+import dev.verimail.testbed.TestHttp;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Whatever a name holds (CR/LF, {@code %url%}, form syntax, JSON syntax), it reaches SendCloud only as data: the
@@ -24,6 +32,8 @@ import dev.verimail.testbed.ServiceTest;
  * would not be fooled by an event that carries them anyway.
  */
 @ServiceTest(properties = {
+        "mailer.transport=sendcloud",
+        "sendcloud.allow-http=true",
         "sendcloud.api-user=verimail-test",
         "sendcloud.api-key=" + SendCloudDataTests.API_KEY,
         "sendcloud.template=verimail_verify",
@@ -31,7 +41,11 @@ import dev.verimail.testbed.ServiceTest;
         "sendcloud.from-name=Verimail",
         "sendcloud.subject=Please verify your email",
         "mailer.verification-url=https://verimail.example/verify" })
+@ExtendWith(OutputCaptureExtension.class)
 class SendCloudDataTests {
+
+    @LocalServerPort
+    int port;
 
     static final String API_KEY = "KEY-data-only-0123456789";
 
@@ -64,6 +78,29 @@ class SendCloudDataTests {
             "Zoë 😀 محمد e\u0301",
             "'; DROP TABLE delivery; --",
             "<script>alert(1)</script>");
+
+    /** No SENDCLOUD_NOTICE_TEMPLATE here: a notice is recorded as skipped, never sent, never retried. */
+    @Test
+    void withoutANoticeTemplateASignupAttemptIsRecordedAsSkippedAndNothingIsSent(CapturedOutput output) {
+        SignupAttempted attempt = new SignupAttempted(java.util.UUID.randomUUID(), java.time.Instant.now(),
+                Events.newUserId(), "skipped-notice@example.com", "Skip Me");
+        TestHttp http = TestHttp.localhost(port);
+        try (Events events = new Events(bootstrapServers)) {
+            events.publish(attempt);
+            events.publish(attempt);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> JsonMapper.builder().build()
+                .readTree(http.get("/api/deliveries?email=skipped-notice@example.com").body()).size() == 1);
+
+        JsonNode delivery = JsonMapper.builder().build()
+                .readTree(http.get("/api/deliveries?email=skipped-notice@example.com").body()).get(0);
+        assertThat(delivery.get("status").asString()).isEqualTo("FAILED");
+        assertThat(delivery.get("failureReason").asString()).isEqualTo("SKIPPED");
+        assertThat(delivery.get("lastError").asString()).contains("SENDCLOUD_NOTICE_TEMPLATE is not set");
+        assertThat(delivery.get("nextAttemptAt").isNull()).as("not retried").isTrue();
+        assertThat(sendCloud.calls("skipped-notice@example.com")).isEmpty();
+        assertThat(output.getAll()).containsOnlyOnce("Sign-up attempt notices are not sent: SENDCLOUD_NOTICE_TEMPLATE");
+    }
 
     @Test
     void hostileNamesReachSendCloudOnlyAsTheValueOfName() {

@@ -27,6 +27,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.verimail.events.Topics;
 import dev.verimail.events.registration.RegistrationEvent;
+import dev.verimail.events.registration.SignupAttempted;
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.mailer.SendCloudStandIn.Call;
@@ -42,9 +43,12 @@ import tools.jackson.databind.json.JsonMapper;
  * retries and re-drive run on a short schedule here; each test uses addresses of its own.
  */
 @ServiceTest(properties = {
+        "mailer.transport=sendcloud",
+        "sendcloud.allow-http=true",
         "sendcloud.api-user=verimail-test",
         "sendcloud.api-key=" + SendCloudDeliveryTests.API_KEY,
         "sendcloud.template=verimail_verify",
+        "sendcloud.notice-template=verimail_notice",
         "sendcloud.from=no-reply@verimail.dev",
         "sendcloud.from-name=Verimail",
         "sendcloud.subject=Please verify your email",
@@ -135,6 +139,60 @@ class SendCloudDeliveryTests {
         assertThat(metrics).contains("mailer_emails_sent_total").contains("mailer_send_latency_seconds")
                 .contains("mailer_event_to_send_seconds");
         assertThat(TestHttp.management(environment).get("/actuator/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aSignupAttemptSendsExactlyOneNoticeWithTheRegisteredNameAndNoLink() {
+        long user = Events.newUserId();
+        SignupAttempted attempt = Events.signupAttempted(user, "Grace Hopper", "grace@example.com");
+        UserRegistered marker = Events.registered(user, "Grace Hopper", "grace-marker@example.com", "tok-grace",
+                "SECRET-AUTH-grace");
+
+        events.publish(attempt);
+        events.publish(attempt);
+        events.publish(marker);
+        awaitStatus(marker, "SENT");
+        await().atMost(WAIT).until(() -> deliveries("grace@example.com").stream()
+                .anyMatch(d -> "SENT".equals(d.get("status").asString())));
+
+        List<Call> calls = sendCloud.calls("grace@example.com");
+        assertThat(calls).as("one notice, whatever the redeliveries").hasSize(1);
+        Call call = calls.get(0);
+        assertThat(call.form()).containsEntry("templateInvokeName", "verimail_notice")
+                .containsEntry("apiUser", "verimail-test").containsEntry("from", "no-reply@verimail.dev")
+                .doesNotContainKey("subject");
+        assertThat(call.name()).isEqualTo("Grace Hopper");
+        assertThat(call.xsmtpapi().path("sub").propertyNames()).containsExactly("%name%");
+        List<JsonNode> notices = deliveries("grace@example.com");
+        assertThat(notices).hasSize(1);
+        JsonNode notice = notices.get(0);
+        assertThat(notice.get("eventId").asString()).isEqualTo(attempt.eventId().toString());
+        assertThat(notice.get("eventType").asString()).isEqualTo("SignupAttempted");
+        assertThat(notice.get("attempts").asInt()).isOne();
+        assertThat(Instant.parse(notice.get("expiresAt").asString()))
+                .isEqualTo(attempt.occurredAt().plus(Duration.ofHours(24)).truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        assertThat(sendCloud.calls("grace-marker@example.com")).as("the user's verification email is unaffected")
+                .hasSize(1);
+    }
+
+    @Test
+    void aFailingNoticeIsRetriedLikeAVerificationEmail() {
+        String email = "notice-retry@example.com";
+        sendCloud.script(email, Reply.http(503), Reply.http(503));
+        SignupAttempted attempt = Events.signupAttempted(Events.newUserId(), "Retry Me", email);
+
+        events.publish(attempt);
+        await().atMost(WAIT).until(() -> deliveries(email).stream()
+                .anyMatch(d -> "SENT".equals(d.get("status").asString())));
+
+        assertThat(sendCloud.calls(email)).hasSize(3);
+        assertThat(deliveries(email).get(0).get("attempts").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void withSendCloudTheInboxDoesNotExist() {
+        assertThat(http.get("/inbox").statusCode()).isEqualTo(404);
+        assertThat(http.get("/api/inbox?to=a@example.com").statusCode()).isEqualTo(404);
     }
 
     @ParameterizedTest

@@ -6,7 +6,8 @@ package dev.verimail.events;
 public final class Topics {
 
     /**
-     * {@code UserRegistered} and {@code VerificationReissued}. Carries one-time secrets (token and authcode): only
+     * {@code UserRegistered} and {@code VerificationReissued}, {@code RegistrationExpired} and
+     * {@code SignupAttempted}. Carries one-time secrets (token and authcode): only
      * the mailer and verification services should be allowed to read it.
      */
     public static final String REGISTRATION_EVENTS = "registration-events";

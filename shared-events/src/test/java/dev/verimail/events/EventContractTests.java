@@ -20,6 +20,7 @@ import com.networknt.schema.SpecificationVersion;
 import dev.verimail.events.registration.RegistrationEvent;
 import dev.verimail.events.registration.RegistrationExpired;
 import dev.verimail.events.registration.RegistrationTopicEvent;
+import dev.verimail.events.registration.SignupAttempted;
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.events.verification.EmailVerified;
@@ -41,7 +42,28 @@ class EventContractTests {
                 new VerificationReissued(UUID.randomUUID(), NOW, 42, "李小龍", "lee@example.com",
                         "u3s0dQy6AvBc6Wm7kq6oZg", "pM2M6b0c8a6ZQk5m1o9x3A", NOW.plus(24, ChronoUnit.HOURS)),
                 new EmailVerified(UUID.randomUUID(), NOW, 42, "zoe@example.com", NOW),
-                new RegistrationExpired(UUID.randomUUID(), NOW, 42, "zoe@example.com"));
+                new RegistrationExpired(UUID.randomUUID(), NOW, 42, "zoe@example.com"),
+                new SignupAttempted(UUID.randomUUID(), NOW, 42, "zoe@example.com", "Zoë \"Z\" O'Brien"));
+    }
+
+    @Test
+    void aChallengeReaderSkipsSignupAttemptedAsAnUnknownTypeAndTheTopicReaderReadsIt() {
+        SignupAttempted attempt = new SignupAttempted(UUID.randomUUID(), NOW, 42, "zoe@example.com", "Zoë");
+        String json = JSON.writeValueAsString(attempt);
+
+        assertThat(JSON.readValue(json, RegistrationTopicEvent.class)).isEqualTo(attempt);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JSON.readValue(json, RegistrationEvent.class))
+                .isInstanceOf(tools.jackson.databind.exc.InvalidTypeIdException.class);
+        assertThat(JSON.readTree(json).has("token")).as("no secret, no link").isFalse();
+        assertThat(JSON.readTree(json).has("authcode")).isFalse();
+    }
+
+    @Test
+    void schemaRejectsASignupAttemptedWithoutTheRegisteredName() {
+        ObjectNode json = (ObjectNode) JSON.readTree(JSON.writeValueAsString(events().get(4)));
+        json.remove("name");
+
+        assertThat(schemaOf("SignupAttempted").validate(json.toString(), InputFormat.JSON)).isNotEmpty();
     }
 
     @Test

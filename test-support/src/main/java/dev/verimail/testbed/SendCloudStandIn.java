@@ -96,7 +96,10 @@ public final class SendCloudStandIn implements AutoCloseable {
         return new SendCloudStandIn(port, threads);
     }
 
-    /** The value for {@code SENDCLOUD_BASE_URL}. */
+    /**
+     * The value for {@code SENDCLOUD_BASE_URL}. It is plain http: the mailer then needs {@code MAILER_TRANSPORT=sendcloud}
+     * and {@code SENDCLOUD_ALLOW_HTTP=true}, or it refuses to start.
+     */
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }

@@ -23,6 +23,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.verimail.events.Topics;
+import dev.verimail.events.registration.SignupAttempted;
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.outbox.EventJson;
 import dev.verimail.testbed.ServiceTest;
@@ -106,6 +107,26 @@ class ChallengeEventTests {
             });
             assertThat(dlt.readFor(Duration.ofSeconds(1), r -> r.key().equals(key)))
                     .as("an event of an unknown type is skipped, not dead-lettered").hasSize(2);
+        }
+    }
+
+    @Test
+    void aSignupAttemptedIsAcknowledgedAndSkippedNotDeadLetteredAndTheNextEventIsApplied() {
+        long userId = TestEvents.newUserId();
+        String key = Long.toString(userId);
+        SignupAttempted attempt = new SignupAttempted(UUID.randomUUID(), TestEvents.now(), userId,
+                "attempted@example.com", "Registered Name");
+        UserRegistered next = TestEvents.registered(userId, "N", "after-attempt@example.com", TestEvents.now(),
+                TestEvents.now().plusSeconds(3600));
+
+        events.publish(attempt);
+        events.publish(next);
+
+        db.awaitChallenge(next.token());
+        assertThat(db.count("SELECT COUNT(*) FROM challenge WHERE user_id = ?", userId))
+                .as("only the challenge: the attempt changes nothing here").isOne();
+        try (TopicReader dlt = TopicReader.fromBeginning(bootstrapServers, Topics.REGISTRATION_EVENTS + ".DLT")) {
+            assertThat(dlt.readFor(Duration.ofSeconds(2), r -> r.key().equals(key))).as("not dead-lettered").isEmpty();
         }
     }
 

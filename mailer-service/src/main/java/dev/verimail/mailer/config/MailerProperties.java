@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retry           the quick retries of one send, within seconds
  * @param redrive         the scheduled re-drive of deliveries the quick retries could not send
  * @param retention       how long links, deliveries and inbox rows are kept
+ * @param notice          the "someone tried to sign up with your address" notices
  */
 @ConfigurationProperties("mailer")
 public record MailerProperties(
@@ -24,7 +25,23 @@ public record MailerProperties(
         @DefaultValue Send send,
         @DefaultValue Retry retry,
         @DefaultValue Redrive redrive,
-        @DefaultValue Retention retention) {
+        @DefaultValue Retention retention,
+        @DefaultValue Notice notice) {
+
+    /**
+     * {@code SignupAttempted} notices ({@code MAILER_NOTICE_TTL}).
+     *
+     * @param ttl how long after the attempt a notice may still be sent; its re-drive stops then (it is FAILED as
+     *            EXPIRED), as a verification email's does when its link expires
+     */
+    public record Notice(@DefaultValue("PT24H") Duration ttl) {
+
+        public Notice {
+            if (ttl.isNegative() || ttl.isZero()) {
+                throw new IllegalArgumentException("mailer.notice.ttl must be positive");
+            }
+        }
+    }
 
     /**
      * @param registrationEvents where {@code UserRegistered} and {@code VerificationReissued} come from

@@ -90,8 +90,8 @@ class Claims {
             jdbc.update("UPDATE delivery SET claim_token = :claim, next_attempt_at = :lease, updated_at = :now "
                     + "WHERE event_id IN (:ids)", p);
             return jdbc.query("""
-                    SELECT event_id, claim_token, status, user_id, email, name, token, authcode, occurred_at,
-                        expires_at, attempts, redrives
+                    SELECT event_id, claim_token, status, event_type, user_id, email, name, token, authcode,
+                        occurred_at, expires_at, attempts, redrives
                     FROM delivery WHERE event_id IN (:ids) AND claim_token = :claim""", p, Claims::claim);
         });
     }
@@ -204,7 +204,8 @@ class Claims {
 
     private static Claim claim(ResultSet rs, int row) throws SQLException {
         return new Claim(UUID.fromString(rs.getString("event_id")), rs.getString("claim_token"),
-                DeliveryStatus.valueOf(rs.getString("status")), rs.getLong("user_id"), rs.getString("email"),
+                DeliveryStatus.valueOf(rs.getString("status")), rs.getString("event_type"), rs.getLong("user_id"),
+                rs.getString("email"),
                 rs.getString("name"), rs.getString("token"), rs.getString("authcode"), instant(rs, "occurred_at"),
                 instant(rs, "expires_at"), rs.getInt("attempts"), rs.getInt("redrives"));
     }

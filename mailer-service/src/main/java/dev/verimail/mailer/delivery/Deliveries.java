@@ -24,6 +24,7 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.verimail.events.registration.RegistrationEvent;
+import dev.verimail.events.registration.SignupAttempted;
 import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.mailer.config.MailerProperties;
 import dev.verimail.outbox.UtcTime;
@@ -40,6 +41,8 @@ class Deliveries {
 
     private static final Logger log = LoggerFactory.getLogger(Deliveries.class);
     private static final String OPEN = "status IN ('PENDING', 'RETRYING')";
+    /** Verification emails only: a notice neither supersedes a link nor is superseded by one. */
+    private static final String CHALLENGE = "event_type <> '" + Claim.NOTICE + "'";
     /** FAILED for a permanent SendCloud error and still holding its link: an operator may send it again. */
     static final String REDRIVABLE = "status = 'FAILED' AND failure_reason = 'PERMANENT' AND token IS NOT NULL";
 
@@ -47,19 +50,21 @@ class Deliveries {
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final MailerProperties.Redrive redrive;
+    private final MailerProperties.Notice notice;
 
     Deliveries(NamedParameterJdbcTemplate jdbc, DataSource dataSource, Clock clock, MailerProperties properties) {
         this.jdbc = jdbc;
         this.transactions = JdbcTransactions.readCommitted(dataSource);
         this.clock = clock;
         this.redrive = properties.redrive();
+        this.notice = properties.notice();
     }
 
     /**
      * What recording a batch of events gave: the deliveries to send now (not yet claimed: each is claimed once a
      * send slot is free, see {@link Claims#claimNew}) and how many earlier ones became moot.
      */
-    record Recorded(List<Claim> toSend, int superseded, int expired) {
+    record Recorded(List<Claim> toSend, int superseded, int expired, int skipped) {
     }
 
     /**
@@ -74,6 +79,7 @@ class Deliveries {
             List<Claim> toSend = new ArrayList<>();
             int superseded = 0;
             int expired = 0;
+            int skipped = 0;
             Set<String> known = new HashSet<>(jdbc.queryForList("SELECT event_id FROM delivery WHERE event_id IN (:ids)",
                     new MapSqlParameterSource("ids", events.stream().map(e -> e.eventId().toString()).toList()),
                     String.class));
@@ -109,19 +115,21 @@ class Deliveries {
                     toSend.removeIf(c -> c.userId() == event.userId() && c.occurredAt().isBefore(event.occurredAt()));
                 }
                 if (initial == DeliveryStatus.PENDING) {
-                    toSend.add(new Claim(event.eventId(), null, DeliveryStatus.PENDING, event.userId(),
+                    toSend.add(new Claim(event.eventId(), null, DeliveryStatus.PENDING,
+                            event.getClass().getSimpleName(), event.userId(),
                             event.email(), event.name(), event.token(), event.authcode(), event.occurredAt(),
                             event.expiresAt(), 0, 0));
                 }
             }
-            return new Recorded(List.copyOf(toSend), superseded, expired);
+            return new Recorded(List.copyOf(toSend), superseded, expired, 0);
         });
     }
 
     /** The newest recorded event per user of the batch: an older one arriving late is moot. */
     private Map<Long, Instant> latestPerUser(List<RegistrationEvent> events) {
         Map<Long, Instant> latest = new HashMap<>();
-        jdbc.query("SELECT user_id, MAX(occurred_at) AS latest FROM delivery WHERE user_id IN (:users) GROUP BY user_id",
+        jdbc.query("SELECT user_id, MAX(occurred_at) AS latest FROM delivery WHERE user_id IN (:users) AND " + CHALLENGE
+                + " GROUP BY user_id",
                 new MapSqlParameterSource("users", events.stream().map(RegistrationEvent::userId).distinct().toList()),
                 rs -> {
                     latest.put(rs.getLong("user_id"), instant(rs, "latest"));
@@ -172,11 +180,99 @@ class Deliveries {
                 .addValue("at", db(reissue.occurredAt())).addValue("id", reissue.eventId().toString())
                 .addValue("now", db(now));
         jdbc.update("UPDATE delivery SET failure_reason = 'SUPERSEDED', token = NULL, authcode = NULL, updated_at = :now "
-                + "WHERE user_id = :user AND occurred_at < :at AND event_id <> :id AND " + REDRIVABLE, p);
+                + "WHERE user_id = :user AND occurred_at < :at AND event_id <> :id AND " + CHALLENGE + " AND "
+                + REDRIVABLE, p);
         return jdbc.update("UPDATE delivery SET status = 'FAILED', failure_reason = 'SUPERSEDED', "
                 + "last_error = 'A newer link was issued before this one was sent', next_attempt_at = NULL, "
                 + "token = NULL, authcode = NULL, updated_at = :now, finished_at = :now "
-                + "WHERE user_id = :user AND occurred_at < :at AND event_id <> :id AND " + OPEN, p);
+                + "WHERE user_id = :user AND occurred_at < :at AND event_id <> :id AND " + CHALLENGE + " AND " + OPEN, p);
+    }
+
+    /**
+     * Records one notice delivery per {@link SignupAttempted} not seen before, in one transaction, as
+     * {@link #record} does for verification emails: PENDING and unclaimed with a grace period, so the same claims,
+     * retries and re-drive send it. It has no link; it expires {@code mailer.notice.ttl} after the attempt, which
+     * ends its re-drive. A notice never supersedes a verification email nor is superseded by one. With
+     * {@code skipReason} (the transport cannot send notices) each new one is recorded FAILED as
+     * {@link FailureReason#SKIPPED} with that reason, and nothing is to be sent.
+     */
+    Recorded recordNotices(List<SignupAttempted> events, String skipReason) {
+        return transactions.execute(status -> {
+            Instant now = clock.instant();
+            List<Claim> toSend = new ArrayList<>();
+            int expired = 0;
+            int skipped = 0;
+            Set<String> known = new HashSet<>(jdbc.queryForList("SELECT event_id FROM delivery WHERE event_id IN (:ids)",
+                    new MapSqlParameterSource("ids", events.stream().map(e -> e.eventId().toString()).toList()),
+                    String.class));
+            for (SignupAttempted event : events) {
+                if (!known.add(event.eventId().toString())) {
+                    log.debug("Event {} was already recorded; not sending again", event.eventId());
+                    continue;
+                }
+                Instant expiresAt = event.occurredAt().plus(notice.ttl());
+                DeliveryStatus initial = DeliveryStatus.PENDING;
+                FailureReason reason = null;
+                String error = null;
+                if (!now.isBefore(expiresAt)) {
+                    initial = DeliveryStatus.FAILED;
+                    reason = FailureReason.EXPIRED;
+                    error = "The notice was older than mailer.notice.ttl when the event arrived";
+                }
+                else if (skipReason != null) {
+                    initial = DeliveryStatus.FAILED;
+                    reason = FailureReason.SKIPPED;
+                    error = "Not sent: " + skipReason;
+                }
+                if (!insertNotice(event, expiresAt, initial, reason, error, now)) {
+                    log.debug("Event {} was already recorded; not sending again", event.eventId());
+                    continue;
+                }
+                if (reason == FailureReason.EXPIRED) {
+                    expired++;
+                }
+                else if (reason == FailureReason.SKIPPED) {
+                    skipped++;
+                }
+                if (initial == DeliveryStatus.PENDING) {
+                    toSend.add(new Claim(event.eventId(), null, DeliveryStatus.PENDING, Claim.NOTICE, event.userId(),
+                            event.email(), event.name(), null, null, event.occurredAt(), expiresAt, 0, 0));
+                }
+            }
+            return new Recorded(List.copyOf(toSend), 0, expired, skipped);
+        });
+    }
+
+    private boolean insertNotice(SignupAttempted event, Instant expiresAt, DeliveryStatus status, FailureReason reason,
+            String error, Instant now) {
+        boolean open = status == DeliveryStatus.PENDING;
+        MapSqlParameterSource p = new MapSqlParameterSource()
+                .addValue("id", event.eventId().toString())
+                .addValue("type", Claim.NOTICE)
+                .addValue("user", event.userId())
+                .addValue("email", event.email())
+                .addValue("emailKey", event.email().toLowerCase(Locale.ROOT))
+                .addValue("name", event.name())
+                .addValue("occurredAt", db(event.occurredAt()))
+                .addValue("expiresAt", db(expiresAt))
+                .addValue("status", status.name())
+                .addValue("next", open ? db(now.plus(redrive.lease())) : null)
+                .addValue("reason", reason == null ? null : reason.name())
+                .addValue("error", error)
+                .addValue("now", db(now))
+                .addValue("finished", open ? null : db(now));
+        try {
+            jdbc.update("""
+                    INSERT INTO delivery (event_id, event_type, user_id, email, email_key, name, token, authcode,
+                        occurred_at, expires_at, status, attempts, redrives, next_attempt_at, failure_reason,
+                        last_error, created_at, updated_at, finished_at)
+                    VALUES (:id, :type, :user, :email, :emailKey, :name, NULL, NULL, :occurredAt, :expiresAt,
+                        :status, 0, 0, :next, :reason, :error, :now, :now, :finished)""", p);
+            return true;
+        }
+        catch (DuplicateKeyException e) {
+            return false;
+        }
     }
 
     /** Instants are stored as UTC DATETIME(6) whatever the JVM's or the server's time zone. */

@@ -23,33 +23,40 @@ interface DeliveryRepository extends JpaRepository<Delivery, Long> {
 
     /**
      * FAILED for a permanent SendCloud error, still holding a link that has not expired and that no newer link
-     * superseded: due again now. {@code code} limits it to one SendCloud code.
+     * superseded, or a sign-up-attempt notice (no link) that has not expired: due again now. {@code code} limits it
+     * to one SendCloud code.
      */
     @Transactional
     @Modifying
     @Query("""
             update Delivery d set d.status = :retrying, d.failureReason = null, d.redrives = 0, d.nextAttemptAt = :now,
                 d.claimToken = null, d.updatedAt = :now, d.finishedAt = null
-            where d.status = :failed and d.failureReason = :permanent and d.token is not null
-                and d.authcode is not null and d.expiresAt > :now and d.sendCloudCode = :code""")
+            where d.status = :failed and d.failureReason = :permanent
+                and (d.token is not null and d.authcode is not null or d.eventType = :notice)
+                and d.expiresAt > :now and d.sendCloudCode = :code""")
     int redriveFailed(@Param("code") int code, @Param("now") Instant now, @Param("retrying") DeliveryStatus retrying,
-            @Param("failed") DeliveryStatus failed, @Param("permanent") FailureReason permanent);
+            @Param("failed") DeliveryStatus failed, @Param("permanent") FailureReason permanent,
+            @Param("notice") String notice);
 
-    /** As {@link #redriveFailed(int, Instant, DeliveryStatus, DeliveryStatus, FailureReason)}, every code. */
+    /** As {@link #redriveFailed(int, Instant, DeliveryStatus, DeliveryStatus, FailureReason, String)}, every code. */
     @Transactional
     @Modifying
     @Query("""
             update Delivery d set d.status = :retrying, d.failureReason = null, d.redrives = 0, d.nextAttemptAt = :now,
                 d.claimToken = null, d.updatedAt = :now, d.finishedAt = null
-            where d.status = :failed and d.failureReason = :permanent and d.token is not null
-                and d.authcode is not null and d.expiresAt > :now""")
+            where d.status = :failed and d.failureReason = :permanent
+                and (d.token is not null and d.authcode is not null or d.eventType = :notice)
+                and d.expiresAt > :now""")
     int redriveFailed(@Param("now") Instant now, @Param("retrying") DeliveryStatus retrying,
-            @Param("failed") DeliveryStatus failed, @Param("permanent") FailureReason permanent);
+            @Param("failed") DeliveryStatus failed, @Param("permanent") FailureReason permanent,
+            @Param("notice") String notice);
 
     default int redriveFailed(Integer code, Instant now) {
         return code == null
-                ? redriveFailed(now, DeliveryStatus.RETRYING, DeliveryStatus.FAILED, FailureReason.PERMANENT)
-                : redriveFailed(code, now, DeliveryStatus.RETRYING, DeliveryStatus.FAILED, FailureReason.PERMANENT);
+                ? redriveFailed(now, DeliveryStatus.RETRYING, DeliveryStatus.FAILED, FailureReason.PERMANENT,
+                        Claim.NOTICE)
+                : redriveFailed(code, now, DeliveryStatus.RETRYING, DeliveryStatus.FAILED, FailureReason.PERMANENT,
+                        Claim.NOTICE);
     }
 
     /**

@@ -3,12 +3,34 @@ package dev.verimail.mailer.delivery;
 import java.util.UUID;
 
 /**
- * One verification email. {@code link} holds the authcode: it is never logged, and {@link #toString()} leaves it out.
+ * One email: a verification email with its link, or a notice ("someone tried to sign up with your address") that
+ * has none. {@code link} holds the authcode: it is never logged, and {@link #toString()} leaves it out.
  */
-public record Mail(UUID eventId, String to, String name, String link) {
+public record Mail(UUID eventId, Kind kind, String to, String name, String link) {
+
+    public enum Kind {
+        /** {@code UserRegistered} or {@code VerificationReissued}: name and link. */
+        VERIFICATION,
+        /** {@code SignupAttempted}: the registered user's name, no link. */
+        SIGNUP_ATTEMPTED
+    }
+
+    public Mail {
+        if ((kind == Kind.VERIFICATION) != (link != null)) {
+            throw new IllegalArgumentException("a verification email has a link, a notice has none");
+        }
+    }
+
+    public static Mail verification(UUID eventId, String to, String name, String link) {
+        return new Mail(eventId, Kind.VERIFICATION, to, name, link);
+    }
+
+    public static Mail signupAttempted(UUID eventId, String to, String name) {
+        return new Mail(eventId, Kind.SIGNUP_ATTEMPTED, to, name, null);
+    }
 
     @Override
     public String toString() {
-        return "Mail[eventId=" + eventId + ", to=" + to + "]";
+        return "Mail[eventId=" + eventId + ", kind=" + kind + ", to=" + to + "]";
     }
 }

@@ -1,6 +1,7 @@
 package dev.verimail.mailer.delivery;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,6 +9,7 @@ import org.springframework.stereotype.Service;
 
 import dev.verimail.events.registration.RegistrationEvent;
 import dev.verimail.events.registration.RegistrationExpired;
+import dev.verimail.events.registration.SignupAttempted;
 
 /**
  * Where consumed events come in: each one is recorded (once, whatever the redeliveries), then each new delivery
@@ -23,13 +25,17 @@ public class Mailer {
     private final Sender sender;
     private final MailerMetrics metrics;
     private final DeliveryRetention retention;
+    private final MailTransport transport;
+    private final AtomicBoolean warnedAboutNotices = new AtomicBoolean();
 
-    Mailer(Deliveries deliveries, SendPool pool, Sender sender, MailerMetrics metrics, DeliveryRetention retention) {
+    Mailer(Deliveries deliveries, SendPool pool, Sender sender, MailerMetrics metrics, DeliveryRetention retention,
+            MailTransport transport) {
         this.deliveries = deliveries;
         this.pool = pool;
         this.sender = sender;
         this.metrics = metrics;
         this.retention = retention;
+        this.transport = transport;
     }
 
     /** Registrations that expired unverified: the mailer forgets their deliveries. Idempotent. */
@@ -42,7 +48,30 @@ public class Mailer {
      * delivery it does not get to (shutdown) is recorded and sent by the re-drive once its grace period is over.
      */
     public void accept(List<RegistrationEvent> events) {
-        Deliveries.Recorded recorded = deliveries.record(events);
+        send(deliveries.record(events));
+    }
+
+    /**
+     * "Someone tried to sign up with your address": one notice per event, through the same deliveries, claims,
+     * retries and re-drive as a verification email. When the transport cannot send notices (SendCloud without
+     * {@code SENDCLOUD_NOTICE_TEMPLATE}) each is recorded FAILED as SKIPPED instead, with a WARN the first time.
+     */
+    public void notify(List<SignupAttempted> events) {
+        String skip = transport.sendsNotices() ? null : transport.whyNoNotices();
+        Deliveries.Recorded recorded = deliveries.recordNotices(events, skip);
+        if (recorded.skipped() > 0) {
+            if (warnedAboutNotices.compareAndSet(false, true)) {
+                log.warn("Sign-up attempt notices are not sent: {}. They are recorded as FAILED (SKIPPED) in "
+                        + "/api/deliveries; set it and restart the mailer to send the next ones", skip);
+            }
+            for (int i = 0; i < recorded.skipped(); i++) {
+                metrics.failed("skipped");
+            }
+        }
+        send(recorded);
+    }
+
+    private void send(Deliveries.Recorded recorded) {
         for (int i = 0; i < recorded.superseded(); i++) {
             metrics.failed("superseded");
         }

@@ -74,7 +74,7 @@ class Outcomes {
         }
         else if (!clock.instant().isBefore(claim.expiresAt())) {
             metrics.failed("expired");
-            log.warn("Delivery {} given up: its link expired before it could be sent ({})", claim.eventId(),
+            log.warn("Delivery {} given up: {} before it could be sent ({})", claim.eventId(), gone(claim),
                     lastFailure.error());
         }
     }
@@ -82,8 +82,12 @@ class Outcomes {
     void expired(Claim claim, SendResult lastFailure, int calls) {
         if (databaseRetries.execute(ctx -> claims.expire(claim, lastFailure, calls))) {
             metrics.failed("expired");
-            log.warn("Delivery {} given up: its link expired before it could be sent", claim.eventId());
+            log.warn("Delivery {} given up: {} before it could be sent", claim.eventId(), gone(claim));
         }
+    }
+
+    private static String gone(Claim claim) {
+        return claim.notice() ? "the notice expired (mailer.notice.ttl)" : "its link expired";
     }
 
     void failed(Claim claim, SendResult result, int calls) {

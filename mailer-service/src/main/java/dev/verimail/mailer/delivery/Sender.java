@@ -52,7 +52,14 @@ class Sender {
         this.oneAttempt = RetryTemplate.builder().maxAttempts(1).retryOn(TransientSendFailure.class).build();
         this.databaseRetries = DatabaseRetries.create();
         checkLeaseOutlastsOneCall(properties, sendCloud);
-        log.info("Mail transport: {}; up to {} sends in flight", transport.describe(), properties.send().concurrency());
+        if (transport.developmentOnly()) {
+            log.warn("Mail transport: {}; up to {} sends in flight. FOR DEVELOPMENT ONLY: /inbox and /api/inbox show "
+                    + "every user's live verification link; never expose this mailer (set MAILER_TRANSPORT=sendcloud "
+                    + "in production)", transport.describe(), properties.send().concurrency());
+        }
+        else {
+            log.info("Mail transport: {}; up to {} sends in flight", transport.describe(), properties.send().concurrency());
+        }
     }
 
     /**
@@ -96,13 +103,16 @@ class Sender {
                     claim.eventId());
             return;
         }
-        // no link: the clean-up cleared it because it had expired (by another instance's clock, perhaps)
-        if (!clock.instant().isBefore(claim.expiresAt()) || claim.token() == null || claim.authcode() == null) {
+        // no link: the clean-up cleared it because it had expired (by another instance's clock, perhaps); a notice
+        // has none to begin with
+        if (!clock.instant().isBefore(claim.expiresAt())
+                || !claim.notice() && (claim.token() == null || claim.authcode() == null)) {
             outcomes.expired(claim, null, 0);
             return;
         }
-        Mail mail = new Mail(claim.eventId(), claim.email(), claim.name(),
-                Links.verification(properties.verificationUrl(), claim.token(), claim.authcode()));
+        Mail mail = claim.notice() ? Mail.signupAttempted(claim.eventId(), claim.email(), claim.name())
+                : Mail.verification(claim.eventId(), claim.email(), claim.name(),
+                        Links.verification(properties.verificationUrl(), claim.token(), claim.authcode()));
         boolean redriven = claim.status() == DeliveryStatus.RETRYING;
         AtomicInteger calls = new AtomicInteger();
         AtomicReference<SendResult> lastFailure = new AtomicReference<>();

@@ -44,7 +44,8 @@ class InboxEmail implements Persistable<Long> {
     @Column(nullable = false, length = 400)
     private String name;
 
-    @Column(nullable = false, length = 2000)
+    /** Null for a notice, which has no link. */
+    @Column(length = 2000)
     private String link;
 
     @Column(name = "html_body", nullable = false, columnDefinition = "longtext")

@@ -10,11 +10,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
 
-import dev.verimail.mailer.sendcloud.SendCloudCredentials;
+import dev.verimail.mailer.config.Transport;
 
 /** {@code GET /inbox} (HTML, newest first) and {@code GET /api/inbox?to=} (JSON). Only while the inbox is active. */
 @Controller
-@Conditional(SendCloudCredentials.Absent.class)
+@Conditional(Transport.IsInbox.class)
 class InboxPages {
 
     private final InboxMessages messages;

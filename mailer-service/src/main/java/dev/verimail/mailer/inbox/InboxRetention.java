@@ -12,7 +12,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import dev.verimail.mailer.config.MailerProperties;
-import dev.verimail.mailer.sendcloud.SendCloudCredentials;
+import dev.verimail.mailer.config.Transport;
 
 /**
  * Deletes inbox emails older than {@code mailer.retention.inbox} (a day by default): they hold live links. In
@@ -20,7 +20,7 @@ import dev.verimail.mailer.sendcloud.SendCloudCredentials;
  * instances may run it at once.
  */
 @Component
-@Conditional(SendCloudCredentials.Absent.class)
+@Conditional(Transport.IsInbox.class)
 class InboxRetention {
 
     private static final Logger log = LoggerFactory.getLogger(InboxRetention.class);

@@ -1,6 +1,7 @@
 package dev.verimail.mailer.inbox;
 
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -10,20 +11,22 @@ import org.thymeleaf.ITemplateEngine;
 import org.thymeleaf.context.Context;
 
 import dev.verimail.mailer.config.SendCloudProperties;
+import dev.verimail.mailer.config.Transport;
 import dev.verimail.mailer.delivery.Mail;
 import dev.verimail.mailer.delivery.MailTransport;
 import dev.verimail.mailer.delivery.SendResult;
-import dev.verimail.mailer.sendcloud.SendCloudCredentials;
 
 /**
  * Stores the email instead of sending it, in a short transaction of its own (nothing around a send holds one). The
- * body comes from {@code templates/mail/verification.html}.
+ * body comes from {@code templates/mail/verification.html}, or {@code templates/mail/signup-attempted.html} for the
+ * "someone tried to sign up with your address" notice. Only with {@code MAILER_TRANSPORT=inbox}.
  */
 @Component
-@Conditional(SendCloudCredentials.Absent.class)
+@Conditional(Transport.IsInbox.class)
 class InboxTransport implements MailTransport {
 
     static final String DEFAULT_SUBJECT = "Please verify your email address";
+    static final String NOTICE_SUBJECT = "Someone tried to sign up with your email address";
 
     private final InboxMessages messages;
     private final ITemplateEngine templates;
@@ -44,15 +47,28 @@ class InboxTransport implements MailTransport {
 
     @Override
     public String describe() {
-        return "built-in inbox (SENDCLOUD_API_USER/SENDCLOUD_API_KEY not set): emails are shown at GET /inbox "
-                + "and GET /api/inbox?to=, nothing is sent";
+        return "built-in inbox (MAILER_TRANSPORT=inbox): emails are shown at GET /inbox and GET /api/inbox?to=, "
+                + "nothing is sent";
+    }
+
+    @Override
+    public boolean developmentOnly() {
+        return true;
     }
 
     @Override
     public SendResult send(Mail mail) {
-        String html = templates.process("mail/verification",
-                new Context(Locale.ENGLISH, Map.of("name", mail.name(), "link", mail.link(), "subject", subject)));
-        messages.save(new InboxEmail(mail.eventId(), mail.to(), subject, mail.name(), mail.link(), html, clock.instant()));
+        boolean notice = mail.kind() == Mail.Kind.SIGNUP_ATTEMPTED;
+        String title = notice ? NOTICE_SUBJECT : subject;
+        Map<String, Object> variables = new HashMap<>();
+        variables.put("name", mail.name());
+        variables.put("subject", title);
+        if (!notice) {
+            variables.put("link", mail.link());
+        }
+        String html = templates.process(notice ? "mail/signup-attempted" : "mail/verification",
+                new Context(Locale.ENGLISH, variables));
+        messages.save(new InboxEmail(mail.eventId(), mail.to(), title, mail.name(), mail.link(), html, clock.instant()));
         return SendResult.sent("inbox-" + mail.eventId());
     }
 }

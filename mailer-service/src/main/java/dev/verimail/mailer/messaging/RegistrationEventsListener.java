@@ -11,6 +11,7 @@ import org.springframework.stereotype.Component;
 import dev.verimail.events.registration.RegistrationEvent;
 import dev.verimail.events.registration.RegistrationExpired;
 import dev.verimail.events.registration.RegistrationTopicEvent;
+import dev.verimail.events.registration.SignupAttempted;
 import dev.verimail.mailer.delivery.Mailer;
 import dev.verimail.messaging.ConsumerPolicy;
 import dev.verimail.messaging.EventRecords;
@@ -18,7 +19,8 @@ import dev.verimail.messaging.UnreadableEventException;
 
 /**
  * Reads {@code registration-events} a poll at a time: the challenges are recorded in one transaction and handed to
- * the senders, then the deliveries of registrations that expired ({@link RegistrationExpired}) are deleted;
+ * the senders, then the sign-up-attempt notices ({@link SignupAttempted}), then the deliveries of registrations that
+ * expired ({@link RegistrationExpired}) are deleted;
  * unreadable records are dead-lettered and events of unknown types skipped (see {@link ConsumerPolicy}).
  * The offsets are committed only after that, so a crash means redelivery, which the {@code eventId} dedup absorbs.
  */
@@ -46,10 +48,14 @@ class RegistrationEventsListener {
     /** Challenges first: a redelivered challenge of a user whose registration expired in the same poll goes too. */
     private void apply(List<RegistrationTopicEvent> events) {
         List<RegistrationEvent> challenges = new ArrayList<>();
+        List<SignupAttempted> attempts = new ArrayList<>();
         List<RegistrationExpired> expired = new ArrayList<>();
         for (RegistrationTopicEvent event : events) {
             if (event instanceof RegistrationEvent challenge) {
                 challenges.add(challenge);
+            }
+            else if (event instanceof SignupAttempted attempt) {
+                attempts.add(attempt);
             }
             else {
                 expired.add((RegistrationExpired) event);
@@ -57,6 +63,9 @@ class RegistrationEventsListener {
         }
         if (!challenges.isEmpty()) {
             mailer.accept(challenges);
+        }
+        if (!attempts.isEmpty()) {
+            mailer.notify(attempts);
         }
         if (!expired.isEmpty()) {
             mailer.forget(expired);
@@ -73,6 +82,16 @@ class RegistrationEventsListener {
                 throw new UnreadableEventException("RegistrationExpired without eventId");
             }
             return expired;
+        }
+        if (read instanceof SignupAttempted attempt) {
+            if (attempt.eventId() == null || attempt.occurredAt() == null || blank(attempt.email())
+                    || attempt.name() == null) {
+                throw new UnreadableEventException("SignupAttempted without eventId, occurredAt, email or name");
+            }
+            if (attempt.email().length() > MAX_EMAIL || attempt.name().length() > MAX_NAME) {
+                throw new UnreadableEventException("SignupAttempted with a field longer than this service stores");
+            }
+            return attempt;
         }
         RegistrationEvent event = (RegistrationEvent) read;
         if (event.eventId() == null || event.occurredAt() == null || event.expiresAt() == null

@@ -1,5 +1,6 @@
 package dev.verimail.mailer.sendcloud;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -7,17 +8,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 import java.util.stream.Collectors;
 
 import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Component;
 
 import dev.verimail.mailer.config.SendCloudProperties;
+import dev.verimail.mailer.config.Transport;
 import dev.verimail.mailer.delivery.Mail;
 import dev.verimail.mailer.delivery.MailTransport;
 import dev.verimail.mailer.delivery.SendResult;
@@ -27,11 +33,17 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * SendCloud's v2 template send. One JDK {@link HttpClient} keeps connections alive across calls. Success is
  * {@code result=true} in the reply, whatever the HTTP status. Name and link travel as {@code xsmtpapi}
- * substitution data, JSON-encoded, never spliced into markup.
+ * substitution data, JSON-encoded, never spliced into markup. A verification email uses {@code sendcloud.template}
+ * with {@code %name%} and {@code %url%}; a sign-up-attempt notice {@code sendcloud.notice-template} with
+ * {@code %name%} only. At most {@value #MAX_REPLY_BYTES} bytes of a reply are read: a longer one is a transient
+ * failure, never an unbounded read.
  */
 @Component
-@Conditional(SendCloudCredentials.Present.class)
+@Conditional(Transport.IsSendCloud.class)
 class SendCloudTransport implements MailTransport {
+
+    /** SendCloud's replies are a few hundred bytes; anything past this is not SendCloud talking. */
+    static final int MAX_REPLY_BYTES = 64 * 1024;
 
     /** Codes that no retry can fix: credentials, sender, recipient, xsmtpapi, template. */
     static final Set<Integer> PERMANENT = Set.of(40005, 40801, 40802, 40806, 40812, 40813, 40814, 40815, 40816,
@@ -61,7 +73,19 @@ class SendCloudTransport implements MailTransport {
     @Override
     public String describe() {
         return "SendCloud at " + endpoint + " as API user " + properties.apiUser() + ", template "
-                + properties.template() + ", from " + properties.from();
+                + properties.template() + ", notice template "
+                + (properties.sendsNotices() ? properties.noticeTemplate() : "(unset: notices are skipped)")
+                + ", from " + properties.from();
+    }
+
+    @Override
+    public boolean sendsNotices() {
+        return properties.sendsNotices();
+    }
+
+    @Override
+    public String whyNoNotices() {
+        return properties.sendsNotices() ? null : "SENDCLOUD_NOTICE_TEMPLATE is not set";
     }
 
     @Override
@@ -71,13 +95,16 @@ class SendCloudTransport implements MailTransport {
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(form(mail), StandardCharsets.UTF_8)).build();
         try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> response = client.send(request, info -> new BoundedBody(MAX_REPLY_BYTES));
             return interpret(response.statusCode(), response.body(), mail);
         }
         catch (HttpTimeoutException e) {
             return SendResult.transientFailure(null, "No reply from SendCloud within " + properties.timeout());
         }
         catch (IOException e) {
+            if (tooLarge(e)) {
+                return SendResult.transientFailure(null, "SendCloud reply larger than " + MAX_REPLY_BYTES + " bytes");
+            }
             return SendResult.transientFailure(null, "Cannot reach SendCloud: " + e.getClass().getSimpleName());
         }
         catch (InterruptedException e) {
@@ -87,8 +114,10 @@ class SendCloudTransport implements MailTransport {
     }
 
     String form(Mail mail) {
-        Map<String, Object> xsmtpapi = Map.of("to", List.of(mail.to()),
-                "sub", Map.of("%name%", List.of(mail.name()), "%url%", List.of(mail.link())));
+        boolean notice = mail.kind() == Mail.Kind.SIGNUP_ATTEMPTED;
+        Map<String, Object> sub = notice ? Map.of("%name%", List.of(mail.name()))
+                : Map.of("%name%", List.of(mail.name()), "%url%", List.of(mail.link()));
+        Map<String, Object> xsmtpapi = Map.of("to", List.of(mail.to()), "sub", sub);
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("apiUser", properties.apiUser());
         fields.put("apiKey", properties.apiKey());
@@ -96,8 +125,9 @@ class SendCloudTransport implements MailTransport {
         if (properties.fromName() != null && !properties.fromName().isBlank()) {
             fields.put("fromName", properties.fromName());
         }
-        fields.put("templateInvokeName", properties.template());
-        if (properties.subject() != null && !properties.subject().isBlank()) {
+        fields.put("templateInvokeName", notice ? properties.noticeTemplate() : properties.template());
+        // SENDCLOUD_SUBJECT is the verification email's; the notice keeps its template's own subject
+        if (!notice && properties.subject() != null && !properties.subject().isBlank()) {
             fields.put("subject", properties.subject());
         }
         fields.put("respEmailId", "true");
@@ -142,7 +172,9 @@ class SendCloudTransport implements MailTransport {
     private String redact(String message, Mail mail) {
         String safe = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
         safe = safe.replace(properties.apiKey(), "******");
-        safe = safe.replace(mail.link(), "(link)");
+        if (mail.link() != null) {
+            safe = safe.replace(mail.link(), "(link)");
+        }
         return safe.replaceAll("authcode=[^&\\s\"']*", "authcode=******");
     }
 
@@ -171,6 +203,77 @@ class SendCloudTransport implements MailTransport {
         }
         catch (RuntimeException e) {
             return null;
+        }
+    }
+
+    private static boolean tooLarge(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ReplyTooLarge) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Thrown (inside the client) when a reply goes past the cap; carries nothing of the reply. */
+    static final class ReplyTooLarge extends IOException {
+
+        ReplyTooLarge(int max) {
+            super("SendCloud reply larger than " + max + " bytes", null);
+        }
+    }
+
+    /**
+     * Collects a reply body of at most {@code max} bytes, decoded as UTF-8. One byte more cancels the exchange (the
+     * connection is closed, not drained) and fails it with {@link ReplyTooLarge}.
+     */
+    static final class BoundedBody implements HttpResponse.BodySubscriber<String> {
+
+        private final int max;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final CompletableFuture<String> body = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        BoundedBody(int max) {
+            this.max = max;
+        }
+
+        @Override
+        public CompletionStage<String> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            if (body.isDone()) {
+                return;
+            }
+            for (ByteBuffer buffer : buffers) {
+                if (bytes.size() + (long) buffer.remaining() > max) {
+                    subscription.cancel();
+                    body.completeExceptionally(new ReplyTooLarge(max));
+                    return;
+                }
+                byte[] chunk = new byte[buffer.remaining()];
+                buffer.get(chunk);
+                bytes.writeBytes(chunk);
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            body.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(bytes.toString(StandardCharsets.UTF_8));
         }
     }
 

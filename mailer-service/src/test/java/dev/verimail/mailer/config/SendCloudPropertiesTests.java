@@ -15,23 +15,23 @@ class SendCloudPropertiesTests {
 
     @Test
     void toStringNeverShowsTheApiKey() {
-        SendCloudProperties properties = new SendCloudProperties("user", "s3cr3t-key", BASE, "tpl", "a@b.c", "A", null,
-                FIVE, FIVE);
+        SendCloudProperties properties = new SendCloudProperties("user", "s3cr3t-key", BASE, false, "tpl", null,
+                "a@b.c", "A", null, FIVE, FIVE);
 
         assertThat(properties.toString()).doesNotContain("s3cr3t-key").contains("apiKey=******").contains("user");
-        assertThat(properties.configured()).isTrue();
     }
 
     @Test
-    void withoutUserOrKeyTheInboxIsUsed() {
-        assertThat(new SendCloudProperties("user", " ", BASE, null, null, null, null, FIVE, FIVE).configured()).isFalse();
-        assertThat(new SendCloudProperties(null, "key", BASE, null, null, null, null, FIVE, FIVE).configured()).isFalse();
+    void noticesNeedANoticeTemplate() {
+        assertThat(new SendCloudProperties("u", "k", BASE, false, "tpl", " ", "a@b.c", null, null, FIVE, FIVE)
+                .sendsNotices()).isFalse();
+        assertThat(new SendCloudProperties("u", "k", BASE, false, "tpl", "notice", "a@b.c", null, null, FIVE, FIVE)
+                .sendsNotices()).isTrue();
     }
 
     @Test
-    void credentialsWithoutTemplateOrSenderAreRefusedAtStartup() {
-        assertThatIllegalArgumentException()
-                .isThrownBy(() -> new SendCloudProperties("user", "key", BASE, null, "a@b.c", null, null, FIVE, FIVE))
-                .withMessageContaining("SENDCLOUD_TEMPLATE").withMessageNotContaining("key,");
+    void timeoutsMustBePositive() {
+        assertThatIllegalArgumentException().isThrownBy(() -> new SendCloudProperties("u", "k", BASE, false, "t", null,
+                "a@b.c", null, null, Duration.ZERO, FIVE));
     }
 }

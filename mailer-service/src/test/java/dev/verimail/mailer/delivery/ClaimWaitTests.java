@@ -31,6 +31,8 @@ import dev.verimail.testbed.ServiceTest;
  * that only the test plays the other instance.
  */
 @ServiceTest(properties = {
+        "mailer.transport=sendcloud",
+        "sendcloud.allow-http=true",
         "sendcloud.api-user=verimail-test",
         "sendcloud.api-key=KEY-claim-wait",
         "sendcloud.template=verimail_verify",
@@ -94,7 +96,7 @@ class ClaimWaitTests {
                 .until(() -> claims.claimDue(10).stream().filter(c -> c.eventId().equals(waiting.eventId()))
                         .findFirst().orElse(null), c -> c != null);
         assertThat(consumer).as("the consumer is still waiting for a send slot").isNotDone();
-        SendResult sent = transport.send(new Mail(takenOver.eventId(), takenOver.email(), takenOver.name(),
+        SendResult sent = transport.send(Mail.verification(takenOver.eventId(), takenOver.email(), takenOver.name(),
                 Links.verification(URI.create("http://localhost/verify"), takenOver.token(), takenOver.authcode())));
         assertThat(sent.outcome()).isEqualTo(SendResult.Outcome.SENT);
         assertThat(claims.markSent(takenOver, sent.messageId(), 1, null)).isTrue();

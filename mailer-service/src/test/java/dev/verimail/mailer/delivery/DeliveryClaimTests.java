@@ -29,7 +29,7 @@ import dev.verimail.testbed.ServiceTest;
  * The claims that keep two instances (or the quick retries and the re-drive) from sending one delivery twice,
  * against the real database. The scheduled re-drive is parked so that only the test claims.
  */
-@ServiceTest(properties = { "mailer.redrive.interval=PT1H", "mailer.redrive.lease=PT5M" })
+@ServiceTest(properties = { "mailer.transport=inbox", "mailer.redrive.interval=PT1H", "mailer.redrive.lease=PT5M" })
 class DeliveryClaimTests {
 
     @Autowired

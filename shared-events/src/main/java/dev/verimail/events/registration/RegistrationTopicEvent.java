@@ -7,14 +7,17 @@ import dev.verimail.events.Event;
 
 /**
  * Anything on {@code registration-events}: a challenge ({@link RegistrationEvent}: {@link UserRegistered} or
- * {@link VerificationReissued}) or the end of a registration nobody verified ({@link RegistrationExpired}).
+ * {@link VerificationReissued}), the end of a registration nobody verified ({@link RegistrationExpired}), or a
+ * sign-up attempt with a registered address whose owner gets a notice ({@link SignupAttempted}).
  * Consumers that only handle challenges read {@link RegistrationEvent} and skip the rest as unknown types.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = UserRegistered.class, name = UserRegistered.TYPE),
         @JsonSubTypes.Type(value = VerificationReissued.class, name = VerificationReissued.TYPE),
-        @JsonSubTypes.Type(value = RegistrationExpired.class, name = RegistrationExpired.TYPE)
+        @JsonSubTypes.Type(value = RegistrationExpired.class, name = RegistrationExpired.TYPE),
+        @JsonSubTypes.Type(value = SignupAttempted.class, name = SignupAttempted.TYPE)
 })
-public sealed interface RegistrationTopicEvent extends Event permits RegistrationEvent, RegistrationExpired {
+public sealed interface RegistrationTopicEvent extends Event permits RegistrationEvent, RegistrationExpired,
+        SignupAttempted {
 }

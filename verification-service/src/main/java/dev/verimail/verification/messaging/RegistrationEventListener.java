@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 import dev.verimail.events.registration.RegistrationEvent;
 import dev.verimail.events.registration.RegistrationExpired;
 import dev.verimail.events.registration.RegistrationTopicEvent;
+import dev.verimail.events.registration.SignupAttempted;
 import dev.verimail.messaging.ConsumerPolicy;
 import dev.verimail.messaging.EventRecords;
 import dev.verimail.messaging.UnreadableEventException;
@@ -18,7 +19,8 @@ import dev.verimail.verification.challenge.Challenges;
 /**
  * Stores the challenge of every {@code UserRegistered} and {@code VerificationReissued}, a whole poll in one
  * transaction, then forgets the users of every {@code RegistrationExpired} of the poll (a second transaction; a
- * retried poll changes nothing twice). Idempotent by {@code eventId}; events of types this version does not know are skipped, unreadable
+ * retried poll changes nothing twice). {@code SignupAttempted} (a notice for the mailer) is acknowledged and skipped.
+ * Idempotent by {@code eventId}; events of types this version does not know are skipped, unreadable
  * records are dead-lettered, a failing database is waited out (see {@link ConsumerPolicy}).
  */
 @Component
@@ -46,7 +48,8 @@ class RegistrationEventListener {
 
     private static RegistrationTopicEvent read(ConsumerRecord<String, String> record) {
         RegistrationTopicEvent event = EventRecords.read(record, RegistrationTopicEvent.class);
-        if (event == null) {
+        if (event == null || event instanceof SignupAttempted) {
+            // SignupAttempted: the mailer's business (a notice to the owner); nothing changes for verification
             return null;
         }
         try {
