@@ -113,6 +113,8 @@ public final class LocalStack {
                   Inbox        %2$s
                   API          curl -X POST localhost:%1$d/api/registrations -H 'Content-Type: application/json' \\
                                     -d '{"name":"Ada","email":"ada@example.com"}'
+                  Operator     curl -H "Authorization: Bearer $(cat %8$s)" localhost:%9$d/api/deliveries?email=ada@example.com
+                  Actuator     http://127.0.0.1:%10$d/actuator/health (and :%11$d, :%12$d)
                   Kafka        localhost:%3$d
                   Database     %4$s (user %5$s)
                   Logs         %6$s
@@ -120,7 +122,8 @@ public final class LocalStack {
                 """.formatted(services.get(0).port(), inbox() ? "http://localhost:" + services.get(2).port()
                 + "/inbox      (the emails the mailer sent; development only)" : "(none: MAILER_TRANSPORT is not inbox)",
                 kafkaPort, dbServer, dbUser,
-                data.resolve("logs"), data));
+                data.resolve("logs"), data, data.resolve("operator-token"), services.get(2).port(),
+                services.get(0).port() + 1000, services.get(1).port() + 1000, services.get(2).port() + 1000));
     }
 
     /** Services first (they may still write while shutting down), then the database, then the broker. */
@@ -142,6 +145,9 @@ public final class LocalStack {
         Map<String, String> vars = new LinkedHashMap<>();
         String database = service.name().replace("-service", "");
         vars.put("SERVER_PORT", Integer.toString(service.port()));
+        // a development machine: every listener on 127.0.0.1 (the actuator is there by default too)
+        vars.put("SERVER_ADDRESS", env.getOrDefault("SERVER_ADDRESS", "127.0.0.1"));
+        vars.put("MANAGEMENT_SERVER_PORT", Integer.toString(service.port() + 1000));
         vars.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafka == null ? "localhost:9092" : kafka.bootstrapServers());
         vars.put("SPRING_DATASOURCE_URL", dbServer + database);
         vars.put("SPRING_DATASOURCE_USERNAME", dbUser);
@@ -155,6 +161,9 @@ public final class LocalStack {
         }
         if (!env.containsKey(ServiceProcess.LINK_KEY_VARIABLE)) {
             vars.put(ServiceProcess.LINK_KEY_VARIABLE, linkKey());
+        }
+        if (!env.containsKey(ServiceProcess.OPERATOR_TOKENS_VARIABLE)) {
+            vars.put(ServiceProcess.OPERATOR_TOKENS_VARIABLE, operatorToken());
         }
         // the one-command local stack is a development machine: the built-in inbox, unless asked for another transport
         if (inbox()) {
@@ -173,12 +182,21 @@ public final class LocalStack {
      * The link key of this machine's stack, made once and kept in {@code data/link-key} (owner-only), so that links
      * sent before a restart are still recognised after it. A deployment sets {@code VERIMAIL_LINK_KEY} instead.
      */
-    private synchronized String linkKey() {
-        Path file = data.resolve("link-key");
+    private String linkKey() {
+        return kept("link-key", ServiceProcess::randomLinkKey);
+    }
+
+    /** The operator token of this machine's stack, made once and kept in {@code data/operator-token} (owner-only). */
+    private String operatorToken() {
+        return kept("operator-token", ServiceProcess::randomOperatorToken);
+    }
+
+    private synchronized String kept(String name, java.util.function.Supplier<String> make) {
+        Path file = data.resolve(name);
         try {
             if (!Files.exists(file)) {
                 Files.createDirectories(data);
-                Files.writeString(file, ServiceProcess.randomLinkKey());
+                Files.writeString(file, make.get());
                 try {
                     Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
                 }
@@ -189,7 +207,7 @@ public final class LocalStack {
             return Files.readString(file).strip();
         }
         catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot keep the link key in " + file, e);
+            throw new java.io.UncheckedIOException("cannot keep the " + name + " in " + file, e);
         }
     }
 

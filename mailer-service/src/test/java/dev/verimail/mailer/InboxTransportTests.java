@@ -84,7 +84,7 @@ class InboxTransportTests {
                 .doesNotContain("<script>");
         assertThat(page.body().indexOf("token=tok-2")).isLessThan(page.body().indexOf("token=tok-1"));
 
-        JsonNode deliveries = JSON.readTree(http.get("/api/deliveries?email=inbox.user@example.com").body());
+        JsonNode deliveries = JSON.readTree(http.asOperator().get("/api/deliveries?email=inbox.user@example.com").body());
         assertThat(deliveries).hasSize(2);
         assertThat(deliveries.get(0).get("status").asString()).isEqualTo("SENT");
         assertThat(deliveries.get(0).get("messageId").asString()).isEqualTo("inbox-" + second.eventId());
@@ -114,7 +114,7 @@ class InboxTransportTests {
         assertThat(notice.get("link").isNull()).isTrue();
         assertThat(notice.get("html").asString()).contains("Hello <span>Ada &lt;b&gt;Lovelace&lt;/b&gt;</span>")
                 .contains("someone just tried to sign up with your email address").doesNotContain("href=");
-        JsonNode deliveries = JSON.readTree(http.get("/api/deliveries?email=owner@example.com").body());
+        JsonNode deliveries = JSON.readTree(http.asOperator().get("/api/deliveries?email=owner@example.com").body());
         assertThat(deliveries).hasSize(1);
         assertThat(deliveries.get(0).get("status").asString()).isEqualTo("SENT");
         assertThat(deliveries.get(0).get("eventType").asString()).isEqualTo("SignupAttempted");
@@ -123,7 +123,7 @@ class InboxTransportTests {
 
     @Test
     void deliveriesWithoutAnEmailParameterIsA400Problem() {
-        HttpResponse<String> response = http.get("/api/deliveries");
+        HttpResponse<String> response = http.asOperator().get("/api/deliveries");
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");

@@ -90,10 +90,10 @@ class SendCloudDataTests {
             events.publish(attempt);
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> JsonMapper.builder().build()
-                .readTree(http.get("/api/deliveries?email=skipped-notice@example.com").body()).size() == 1);
+                .readTree(http.asOperator().get("/api/deliveries?email=skipped-notice@example.com").body()).size() == 1);
 
         JsonNode delivery = JsonMapper.builder().build()
-                .readTree(http.get("/api/deliveries?email=skipped-notice@example.com").body()).get(0);
+                .readTree(http.asOperator().get("/api/deliveries?email=skipped-notice@example.com").body()).get(0);
         assertThat(delivery.get("status").asString()).isEqualTo("FAILED");
         assertThat(delivery.get("failureReason").asString()).isEqualTo("SKIPPED");
         assertThat(delivery.get("lastError").asString()).contains("SENDCLOUD_NOTICE_TEMPLATE is not set");

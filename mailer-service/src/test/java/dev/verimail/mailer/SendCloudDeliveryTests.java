@@ -440,7 +440,7 @@ class SendCloudDeliveryTests {
     }
 
     private List<JsonNode> deliveries(String email) {
-        HttpResponse<String> response = http.get("/api/deliveries?email=" + TestHttp.enc(email));
+        HttpResponse<String> response = http.asOperator().get("/api/deliveries?email=" + TestHttp.enc(email));
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode body = JSON.readTree(response.body());
         List<JsonNode> list = new java.util.ArrayList<>();

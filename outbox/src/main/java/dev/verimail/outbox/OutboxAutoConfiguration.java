@@ -40,8 +40,8 @@ public class OutboxAutoConfiguration {
     /** After the service's own migrations (which refuse a non-empty schema without their history; the outbox's do not). */
     @Bean
     @DependsOnDatabaseInitialization
-    OutboxSchema outboxSchema(DataSource dataSource) {
-        OutboxSchema schema = new OutboxSchema(dataSource);
+    OutboxSchema outboxSchema(DataSource dataSource, org.springframework.core.env.Environment environment) {
+        OutboxSchema schema = new OutboxSchema(dataSource, environment);
         schema.migrate();
         return schema;
     }
@@ -92,8 +92,9 @@ public class OutboxAutoConfiguration {
     static class ServiceFlywayConfiguration {
 
         @Bean
-        FlywayConfigurationCustomizer outboxLegacyMigrationCustomizer(DataSource dataSource) {
-            return (FluentConfiguration configuration) -> new OutboxSchema(dataSource)
+        FlywayConfigurationCustomizer outboxLegacyMigrationCustomizer(org.springframework.core.env.Environment environment) {
+            // through Flyway's own data source: the migration user when spring.flyway.user is set
+            return (FluentConfiguration configuration) -> new OutboxSchema(configuration.getDataSource(), environment)
                     .forgetLegacyMigration(configuration.getTable());
         }
     }

@@ -9,8 +9,10 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.env.Environment;
 import org.springframework.dao.DataAccessResourceFailureException;
 
 /**
@@ -35,9 +37,11 @@ final class OutboxSchema {
     private static final Logger log = LoggerFactory.getLogger(OutboxSchema.class);
 
     private final DataSource dataSource;
+    private final Environment environment;
 
-    OutboxSchema(DataSource dataSource) {
+    OutboxSchema(DataSource dataSource, Environment environment) {
         this.dataSource = dataSource;
+        this.environment = environment;
     }
 
     /**
@@ -45,8 +49,17 @@ final class OutboxSchema {
      * schema is not empty by then (the service's tables), so the first run baselines at 0 and applies every version.
      */
     void migrate() {
-        Flyway.configure()
-                .dataSource(dataSource)
+        FluentConfiguration flyway = Flyway.configure();
+        String user = environment.getProperty("spring.flyway.user");
+        if (user != null && !user.isBlank()) {
+            // the service migrates as a user of its own (DDL rights) and runs as one with data rights only: so do we
+            flyway.dataSource(environment.getProperty("spring.flyway.url", environment.getProperty("spring.datasource.url")),
+                    user, environment.getProperty("spring.flyway.password", ""));
+        }
+        else {
+            flyway.dataSource(dataSource);
+        }
+        flyway
                 .table(HISTORY_TABLE)
                 .locations(LOCATION)
                 .failOnMissingLocations(true)

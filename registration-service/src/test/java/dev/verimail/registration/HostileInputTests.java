@@ -361,7 +361,17 @@ class HostileInputTests {
                 "GET /css/..%2f..%2fapplication.yml HTTP/1.1\r\nHost: x\r\n\r\n",
                 "GET /css/%2e%2e/%2e%2e/application.yml HTTP/1.1\r\nHost: x\r\n\r\n",
                 "GET /actuator/env HTTP/1.1\r\nHost: x\r\n\r\n",
-                "GET /actuator/heapdump HTTP/1.1\r\nHost: x\r\n\r\n");
+                "GET /actuator/heapdump HTTP/1.1\r\nHost: x\r\n\r\n",
+                // garbage Authorization: never a 5xx, never a way in
+                "GET /api/registrations/1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer\r\n\r\n",
+                "GET /api/registrations/1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \u00ff\u00fe\u0000\r\n\r\n",
+                "GET /api/registrations/1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + "A".repeat(7_000) + "\r\n\r\n",
+                "GET /api/registrations/1 HTTP/1.1\r\nHost: x\r\nAuthorization: Basic Og==\r\n\r\n",
+                "GET /api/registrations/1 HTTP/1.1\r\nHost: x\r\nAuthorization: bearer a b c\r\nAuthorization: Bearer x\r\n\r\n",
+                "DELETE /api/registrations/1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer eyJhbGciOiJub25lIn0.e30.\r\n\r\n",
+                // spoofed X-Forwarded-For from an address that is not a trusted proxy: ignored
+                "POST /api/registrations/resend HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Forwarded-For: 127.0.0.1, ::1, \u00ff, 999.1.1.1, -\r\nContent-Length: 2\r\n\r\n{}",
+                "POST /api/registrations/resend HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Forwarded-For: " + "1.2.3.4,".repeat(900) + "\r\nContent-Length: 2\r\n\r\n{}");
     }
 
     @ParameterizedTest

@@ -58,7 +58,7 @@ class TimeZoneTests {
     @Test
     void instancesInShanghaiAndUtcAgreeOnTheCooldownAndOnEventTimes() throws Exception {
         // as command-line arguments: they win over application.yml, as the environment of a real instance would
-        second = new SpringApplicationBuilder(RegistrationApplication.class).run("--server.port=0",
+        second = new SpringApplicationBuilder(RegistrationApplication.class).run("--server.port=0", "--management.server.port=0",
                 "--spring.datasource.url=" + environment.getProperty("spring.datasource.url"),
                 "--spring.datasource.username=" + environment.getProperty("spring.datasource.username"),
                 "--spring.datasource.password=" + environment.getProperty("spring.datasource.password"),

@@ -20,9 +20,25 @@ public final class TestHttp {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final String baseUrl;
+    private final String authorization;
 
     public TestHttp(String baseUrl) {
+        this(baseUrl, null);
+    }
+
+    private TestHttp(String baseUrl, String authorization) {
         this.baseUrl = baseUrl;
+        this.authorization = authorization;
+    }
+
+    /** The same client sending the test bed's operator token ({@link TestBedInitializer#OPERATOR_TOKEN}). */
+    public TestHttp asOperator() {
+        return withAuthorization(TestBedInitializer.OPERATOR_AUTHORIZATION);
+    }
+
+    /** The same client sending {@code Authorization: value} with every request. */
+    public TestHttp withAuthorization(String value) {
+        return new TestHttp(baseUrl, value);
     }
 
     public static TestHttp localhost(int port) {
@@ -36,11 +52,6 @@ public final class TestHttp {
             throw new IllegalStateException("no local.management.port: is the actuator on a port of its own?");
         }
         return localhost(Integer.parseInt(port));
-    }
-
-    /** A GET with the test bed's operator token. */
-    public HttpResponse<String> getAsOperator(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", TestBedInitializer.OPERATOR_AUTHORIZATION).GET());
     }
 
     public HttpResponse<String> get(String path) {
@@ -62,6 +73,9 @@ public final class TestHttp {
 
     public HttpResponse<String> send(HttpRequest.Builder request) {
         try {
+            if (authorization != null) {
+                request.setHeader("Authorization", authorization);
+            }
             return client.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         }

@@ -21,6 +21,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.verimail.events.registration.SignupAttempted;
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.events.verification.EmailVerified;
@@ -79,7 +80,8 @@ public class Registrations {
      * stored gives them back.
      *
      * @param client the caller's address ({@code ClientAddresses}), for the per-client limit
-     * @throws EmailTakenException  if the address is taken, also when another request takes it concurrently
+     * @throws EmailTakenException  if the address is taken, also when another request takes it concurrently (with
+     *                              {@code REGISTRATION_EXISTING_EMAIL=reveal}, the default; see {@link #conceal})
      * @throws RateLimitedException over an abuse limit
      */
     public User register(Signup signup, String client) {
@@ -93,6 +95,9 @@ public class Registrations {
             }
             catch (DataIntegrityViolationException e) {
                 if (isDuplicateEmail(e)) {
+                    if (properties.existingEmail() == RegistrationProperties.ExistingEmail.CONCEAL) {
+                        return conceal(signup);
+                    }
                     throw new EmailTakenException();
                 }
                 if (!(e instanceof DuplicateKeyException) || attempt == ID_ATTEMPTS) {
@@ -117,6 +122,25 @@ public class Registrations {
         outbox.append(properties.topics().registrationEvents(), new UserRegistered(UUID.randomUUID(), now,
                 user.getId(), user.getName(), user.getEmail(), tokens.issue(expiresAt), Secrets.authcode(), expiresAt));
         return user;
+    }
+
+    /**
+     * {@code REGISTRATION_EXISTING_EMAIL=conceal}: a sign-up with a taken address answers like a new one (a PENDING
+     * user with a fresh random id that leads nowhere), and the address's owner is told by a {@code SignupAttempted}
+     * with their own name, within the same per-address limit as verification emails. Nothing about the owner changes.
+     */
+    private User conceal(Signup signup) {
+        Instant now = now();
+        tx.executeWithoutResult(status -> {
+            limits.takeEmail(signup.emailKey(), now);
+            limits.takeGlobal(now);
+            repository.lockByEmailKey(signup.emailKey()).ifPresent(owner -> outbox.append(
+                    properties.topics().registrationEvents(),
+                    new SignupAttempted(UUID.randomUUID(), now, owner.getId(), owner.getEmail(), owner.getName())));
+        });
+        log.info("A sign-up with a taken address was answered as a new one (REGISTRATION_EXISTING_EMAIL=conceal); "
+                + "its owner gets a notice");
+        return User.pending(ids.next(), signup, now);
     }
 
     /**

@@ -1,0 +1,84 @@
+package dev.verimail.registration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.verimail.events.Topics;
+import dev.verimail.events.registration.SignupAttempted;
+import dev.verimail.testbed.EventSchemaAssert;
+import dev.verimail.testbed.ServiceTest;
+import dev.verimail.testbed.TestHttp;
+import dev.verimail.testbed.TopicReader;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code REGISTRATION_EXISTING_EMAIL=conceal}: a sign-up with a taken address gets the same 202 as a new one (same
+ * fields, an id that leads nowhere), the owner is told by a {@code SignupAttempted} carrying the owner's own name
+ * (never the stranger's), and the per-address limit counts those notices.
+ */
+@ServiceTest(properties = { "registration.existing-email=conceal", "registration.limits.per-email=3/24h" })
+class ConcealExistingEmailTests {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @LocalServerPort
+    int port;
+
+    @Value("${spring.kafka.bootstrap-servers}")
+    String bootstrapServers;
+
+    @Test
+    void aTakenAddressAnswersLikeANewOneAndItsOwnerIsTold() {
+        TestHttp http = TestHttp.localhost(port);
+        HttpResponse<String> first = http.postJson("/api/registrations", "{\"name\":\"Owner\",\"email\":\"owned@example.com\"}");
+        HttpResponse<String> again = http.postJson("/api/registrations",
+                "{\"name\":\"Visit evil.example now\",\"email\":\"OWNED@example.com\"}");
+
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(again.statusCode()).isEqualTo(202);
+        JsonNode real = JSON.readTree(first.body());
+        JsonNode concealed = JSON.readTree(again.body());
+        assertThat(concealed.propertyNames()).containsExactlyInAnyOrderElementsOf(real.propertyNames());
+        assertThat(concealed.get("status").asString()).isEqualTo("PENDING");
+        assertThat(concealed.get("id").asLong()).isNotEqualTo(real.get("id").asLong());
+        assertThat(again.headers().firstValue("Location").orElseThrow()).endsWith("/" + concealed.get("id").asLong());
+        assertThat(http.get("/api/registrations/" + concealed.get("id").asLong()).statusCode()).isEqualTo(404);
+
+        try (TopicReader reader = TopicReader.fromBeginning(bootstrapServers, Topics.REGISTRATION_EVENTS)) {
+            List<ConsumerRecord<String, String>> notices = reader.await(
+                    r -> SignupAttempted.CLOUD_EVENT_TYPE.equals(TopicReader.header(r, "ce_type")), 1, Duration.ofSeconds(30));
+            ConsumerRecord<String, String> notice = notices.get(0);
+            EventSchemaAssert.assertMatchesSchema("SignupAttempted", notice.value());
+            JsonNode event = JSON.readTree(notice.value());
+            assertThat(notice.key()).isEqualTo(Long.toString(real.get("id").asLong()));
+            assertThat(event.get("userId").asLong()).isEqualTo(real.get("id").asLong());
+            assertThat(event.get("email").asString()).isEqualTo("owned@example.com");
+            assertThat(event.get("name").asString()).isEqualTo("Owner");
+            assertThat(notice.value()).doesNotContain("evil.example");
+        }
+    }
+
+    @Test
+    void noticesCountAgainstTheAddressLimitAndTheFormAnswersAlike() {
+        TestHttp http = TestHttp.localhost(port);
+        assertThat(http.postForm("/register", Map.of("name", "Lim", "email", "limited@example.com")).statusCode()).isEqualTo(302);
+        assertThat(http.postForm("/register", Map.of("name", "X", "email", "limited@example.com")).statusCode())
+                .as("the form redirects to check-email as for a new address").isEqualTo(302);
+        assertThat(http.postJson("/api/registrations", "{\"name\":\"X\",\"email\":\"limited@example.com\"}").statusCode())
+                .isEqualTo(202);
+        HttpResponse<String> fourth = http.postJson("/api/registrations", "{\"name\":\"X\",\"email\":\"limited@example.com\"}");
+
+        assertThat(fourth.statusCode()).isEqualTo(429);
+        assertThat(JSON.readTree(fourth.body()).get("code").asString()).isEqualTo("rate-limited");
+    }
+}
