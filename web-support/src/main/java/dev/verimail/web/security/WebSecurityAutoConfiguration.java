@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.ProviderNotFoundException;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 
 /**
  * What the services' security chains ({@link ServiceSecurity}) share: the operator tokens, the client address
@@ -40,6 +41,17 @@ public class WebSecurityAutoConfiguration {
     @Bean
     static ManagementPortGuard managementPortGuard(Environment environment) {
         return new ManagementPortGuard(environment);
+    }
+
+    /**
+     * No Micrometer observation of each security filter, of the chain and of each authorization decision: with
+     * observations on (Spring Security's default when an ObservationRegistry exists, as with the actuator) they cost
+     * about a tenth of a sign-up's CPU in the benchmark (JFR: ObservationFilterChainDecorator and the long-task timers
+     * it starts, BENCHMARKS.md). {@code http.server.requests} still times every request.
+     */
+    @Bean
+    SecurityObservationSettings noSecurityObservations() {
+        return SecurityObservationSettings.noObservations();
     }
 
     @Bean
