@@ -119,7 +119,8 @@ class AbuseLimitTests {
 
         assertRateLimited(registered, "victim@example.com");
         assertRateLimited(unknown, "ghost@example.com");
-        assertThat(JSON.readTree(registered.body()).get("detail")).isEqualTo(JSON.readTree(unknown.body()).get("detail"));
+        assertThat(JSON.readTree(registered.body()).get("detail").asString().replaceAll("\\d+", "N"))
+                .as("the same words for both").isEqualTo(JSON.readTree(unknown.body()).get("detail").asString().replaceAll("\\d+", "N"));
         try (TopicReader reader = TopicReader.fromBeginning(bootstrapServers, Topics.REGISTRATION_EVENTS)) {
             assertThat(reader.readFor(Duration.ofSeconds(5), r -> r.value().contains("\"victim@example.com\"")))
                     .as("one UserRegistered and two VerificationReissued, no more").hasSize(3);

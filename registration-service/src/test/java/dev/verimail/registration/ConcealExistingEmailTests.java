@@ -56,7 +56,8 @@ class ConcealExistingEmailTests {
 
         try (TopicReader reader = TopicReader.fromBeginning(bootstrapServers, Topics.REGISTRATION_EVENTS)) {
             List<ConsumerRecord<String, String>> notices = reader.await(
-                    r -> SignupAttempted.CLOUD_EVENT_TYPE.equals(TopicReader.header(r, "ce_type")), 1, Duration.ofSeconds(30));
+                    r -> SignupAttempted.CLOUD_EVENT_TYPE.equals(TopicReader.header(r, "ce_type"))
+                            && r.value().contains("owned@example.com"), 1, Duration.ofSeconds(30));
             ConsumerRecord<String, String> notice = notices.get(0);
             EventSchemaAssert.assertMatchesSchema("SignupAttempted", notice.value());
             JsonNode event = JSON.readTree(notice.value());

@@ -26,9 +26,9 @@ import dev.verimail.testbed.TopicReader;
 
 /**
  * A database from before the outbox had its own Flyway history: the service's history holds the outbox's
- * {@code V1000} and an unpublished row waits. The service starts with a new migration {@code V3} (test-only): the
- * outbox history adopts the existing table (row kept), {@code V1000} leaves the service's history, {@code V3}
- * applies, both histories validate, and the waiting row is still published.
+ * {@code V1000} and an unpublished row waits. The service starts with its migrations since ({@code V3}) and a new one, {@code V999}
+ * (test-only): the outbox history adopts the existing table (row kept), {@code V1000} leaves the service's history,
+ * {@code V3} and {@code V999} apply, both histories validate, and the waiting row is still published.
  */
 @ServiceTest(properties = {
         "spring.datasource.url=${verimail.test.legacy-db.url}",
@@ -74,7 +74,7 @@ class OutboxLegacyMigrationTests {
     @Test
     void anExistingDatabaseTakesTheNextServiceMigrationAndKeepsItsOutbox() {
         assertThat(db.queryForList("SELECT version FROM flyway_schema_history WHERE version IS NOT NULL"
-                + " ORDER BY installed_rank", String.class)).containsExactly("1", "2", "3");
+                + " ORDER BY installed_rank", String.class)).containsExactly("1", "2", "3", "999");
         assertThat(db.queryForList("SELECT type FROM flyway_outbox_history ORDER BY installed_rank", String.class))
                 .first().isEqualTo("BASELINE");
         assertThat(db.queryForList("SELECT version FROM flyway_outbox_history WHERE type <> 'BASELINE'"

@@ -15,8 +15,8 @@ import org.springframework.stereotype.Component;
  * cell rate algorithm, one row per bucket). Runs in the caller's transaction: a sign-up that fails afterwards gives
  * its unit back with its rollback.
  *
- * JDBC on purpose (BENCHMARKS.md, "Where JDBC stays"): the per-email limit is on every sign-up. One statement when
- * the bucket is new (a fresh address, the common case), two otherwise. The upsert takes the row's exclusive lock at
+ * JDBC on purpose (BENCHMARKS.md, "Where JDBC stays"): the limits are on every sign-up and resend. One statement
+ * when the bucket is new, two otherwise. The upsert takes the row's exclusive lock at
  * once, so concurrent requests for one bucket queue rather than deadlock, and decides in the database: {@code allowed}
  * is set first and {@code tat} moves only when it is true (MySQL and MariaDB evaluate the assignments of
  * {@code ON DUPLICATE KEY UPDATE} left to right). {@code hits} changes on every update, so an update always reports
@@ -26,7 +26,7 @@ import org.springframework.stereotype.Component;
 public class RateLimits {
 
     private static final String TAKE = """
-            INSERT INTO rate_limit (bucket, tat, allowed, hits) VALUES (?, ?, TRUE, 1)
+            INSERT INTO rate_limit (bucket, tat, allowed, hits) VALUES (?, ?, ?, 1)
             ON DUPLICATE KEY UPDATE
                 hits = hits + 1,
                 allowed = GREATEST(tat, ?) <= ?,
@@ -47,6 +47,14 @@ public class RateLimits {
      * @throws RateLimitedException when the bucket is empty; nothing is taken then
      */
     public void take(Limit limit, String bucket, Instant now) {
+        take(limit, bucket, now, null);
+    }
+
+    /**
+     * As {@link #take(Limit, String, Instant)}, and if the bucket has no row yet, as if it had recorded a use at
+     * {@code unrecordedUse} too (a sign-up, which does not write its bucket; see {@code AbuseLimits}).
+     */
+    public void take(Limit limit, String bucket, Instant now, Instant unrecordedUse) {
         if (limit.isOff()) {
             return;
         }
@@ -54,9 +62,17 @@ public class RateLimits {
         long nowMicros = ChronoUnit.MICROS.between(Instant.EPOCH, now);
         long interval = limit.intervalMicros();
         long burst = limit.burstMicros();
-        int rows = jdbc.update(TAKE, key, nowMicros + interval, nowMicros, nowMicros + burst, nowMicros, interval);
+        // what a new row starts from: empty, or holding the unrecorded use
+        long base = unrecordedUse == null ? nowMicros
+                : Math.max(nowMicros, ChronoUnit.MICROS.between(Instant.EPOCH, unrecordedUse) + interval);
+        boolean fresh = base <= nowMicros + burst;
+        int rows = jdbc.update(TAKE, key, fresh ? base + interval : base, fresh, nowMicros, nowMicros + burst, nowMicros,
+                interval);
         if (rows == 1) {
-            // inserted: a bucket's first request always fits (an update reports 2: hits always changes)
+            // inserted (an update reports 2: hits always changes)
+            if (!fresh) {
+                throw new RateLimitedException(Duration.of(Math.max(1, base - burst - nowMicros), ChronoUnit.MICROS));
+            }
             return;
         }
         Decision decision = jdbc.queryForObject(READ, (rs, n) -> new Decision(rs.getBoolean(1), rs.getLong(2)), key);

@@ -115,7 +115,11 @@ public class Registrations {
     private User insert(long id, Signup signup) {
         Instant now = now();
         users.insertPending(id, signup, now);
-        limits.takeEmail(signup.emailKey(), now);
+        if (properties.existingEmail() == RegistrationProperties.ExistingEmail.CONCEAL) {
+            // concealed: a taken address's notices count at once, so a new one's sign-up must too, or the two would
+            // run out at different counts. Revealed: the first resend counts this sign-up (AbuseLimits.takeEmail)
+            limits.takeEmail(signup.emailKey(), now);
+        }
         limits.takeGlobal(now);
         User user = User.pending(id, signup, now);
         Instant expiresAt = now.plus(properties.verificationTtl());
@@ -180,9 +184,11 @@ public class Registrations {
             }
             throttle.requested(now);
         }, () -> throttles.saveAndFlush(new ResendThrottle(emailKey, now)));
-        limits.takeEmail(emailKey, now);
+        java.util.Optional<User> registered = repository.lockByEmailKey(emailKey);
+        boolean signupUncounted = properties.existingEmail() == RegistrationProperties.ExistingEmail.REVEAL;
+        limits.takeEmail(emailKey, now, signupUncounted ? registered.map(User::getRegisteredAt).orElse(null) : null);
         limits.takeGlobal(now);
-        repository.lockByEmailKey(emailKey).filter(u -> u.getStatus() == UserStatus.PENDING).ifPresentOrElse(user -> {
+        registered.filter(u -> u.getStatus() == UserStatus.PENDING).ifPresentOrElse(user -> {
             user.challengeIssued(now);
             Instant expiresAt = now.plus(properties.verificationTtl());
             outbox.append(properties.topics().registrationEvents(), new VerificationReissued(UUID.randomUUID(), now,
