@@ -157,18 +157,7 @@ class Deliveries {
                         : reason == FailureReason.SUPERSEDED ? "A newer link had already been issued" : null)
                 .addValue("now", db(now))
                 .addValue("finished", open ? null : db(now));
-        try {
-            jdbc.update("""
-                    INSERT INTO delivery (event_id, event_type, user_id, email, email_key, name, token, authcode,
-                        occurred_at, expires_at, status, attempts, redrives, next_attempt_at, failure_reason,
-                        last_error, created_at, updated_at, finished_at)
-                    VALUES (:id, :type, :user, :email, :emailKey, :name, :token, :authcode, :occurredAt, :expiresAt,
-                        :status, 0, 0, :next, :reason, :error, :now, :now, :finished)""", p);
-            return true;
-        }
-        catch (DuplicateKeyException e) {
-            return false;
-        }
+        return insertRow(p);
     }
 
     /**
@@ -261,12 +250,17 @@ class Deliveries {
                 .addValue("error", error)
                 .addValue("now", db(now))
                 .addValue("finished", open ? null : db(now));
+        return insertRow(p.addValue("token", null).addValue("authcode", null));
+    }
+
+    /** One row of {@code delivery}, a verification email's or a notice's; false if its event was recorded before. */
+    private boolean insertRow(MapSqlParameterSource p) {
         try {
             jdbc.update("""
                     INSERT INTO delivery (event_id, event_type, user_id, email, email_key, name, token, authcode,
                         occurred_at, expires_at, status, attempts, redrives, next_attempt_at, failure_reason,
                         last_error, created_at, updated_at, finished_at)
-                    VALUES (:id, :type, :user, :email, :emailKey, :name, NULL, NULL, :occurredAt, :expiresAt,
+                    VALUES (:id, :type, :user, :email, :emailKey, :name, :token, :authcode, :occurredAt, :expiresAt,
                         :status, 0, 0, :next, :reason, :error, :now, :now, :finished)""", p);
             return true;
         }
