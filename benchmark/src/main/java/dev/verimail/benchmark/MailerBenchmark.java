@@ -37,6 +37,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.verimail.events.Topics;
 import dev.verimail.events.registration.UserRegistered;
+import dev.verimail.events.secret.AuthcodeDigest;
+import dev.verimail.events.secret.SecretBox;
 import dev.verimail.localstack.ServiceProcess;
 import dev.verimail.outbox.CloudEventRecords;
 import dev.verimail.outbox.EventJson;
@@ -67,6 +69,9 @@ public final class MailerBenchmark {
 
     /** The {@code ce_source} registration-service's relay stamps on its events. */
     static final String SOURCE = "/verimail/registration-service";
+    /** The mailer's VERIMAIL_SECRET_KEYS for this run: the benchmark seals authcodes as registration-service does. */
+    private static final String SECRET_KEYS = "1:" + Base64.getEncoder().encodeToString(randomBytes(32));
+    private static final SecretBox BOX = SecretBox.parse(SECRET_KEYS);
     /** What the services create {@code registration-events} with. */
     static final int PARTITIONS = 6;
 
@@ -176,6 +181,7 @@ public final class MailerBenchmark {
         env.put("SENDCLOUD_FROM", "bench@verimail.test");
         env.put("SENDCLOUD_FROM_NAME", "bench");
         env.put("MAILER_VERIFICATION_URL", "http://localhost:8082/verify");
+        env.put(SecretBox.VARIABLE, SECRET_KEYS);
         if (settings.concurrency() != null && !settings.concurrency().isBlank()) {
             env.put("MAILER_SEND_CONCURRENCY", settings.concurrency().trim());
         }
@@ -331,10 +337,20 @@ public final class MailerBenchmark {
     /** A {@code UserRegistered} exactly as the outbox relay puts it on the topic: the event JSON, CloudEvents headers. */
     private ProducerRecord<String, String> record(String email) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        UserRegistered event = new UserRegistered(UUID.randomUUID(), now, nextUserId++, "Bench User", email,
-                random(16), random(32), now.plus(Duration.ofHours(24)));
+        long userId = nextUserId++;
+        String token = random(16);
+        String authcode = random(32);
+        UserRegistered event = UserRegistered.v2(UUID.randomUUID(), now, userId, "Bench User", email, token,
+                now.plus(Duration.ofHours(24)), AuthcodeDigest.of(authcode),
+                BOX.seal(authcode, SecretBox.authcodeContext(userId, token)));
         return CloudEventRecords.of(Topics.REGISTRATION_EVENTS, event.key(), event.eventId().toString(),
                 event.cloudEventType(), SOURCE, event.occurredAt(), EventJson.write(event));
+    }
+
+    private static byte[] randomBytes(int bytes) {
+        byte[] value = new byte[bytes];
+        new java.security.SecureRandom().nextBytes(value);
+        return value;
     }
 
     private static String random(int bytes) {

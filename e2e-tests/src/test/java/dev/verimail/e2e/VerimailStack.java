@@ -22,10 +22,13 @@ final class VerimailStack implements AutoCloseable {
     final ServiceProcess registration;
     final ServiceProcess verification;
     final ServiceProcess mailer;
+    /** Each service's database, by service name. */
+    final Map<String, DatabaseCoordinates> databases;
 
     private VerimailStack(TestKafka.Broker kafka, ServiceProcess registration, ServiceProcess verification,
-            ServiceProcess mailer) {
+            ServiceProcess mailer, Map<String, DatabaseCoordinates> databases) {
         this.kafka = kafka;
+        this.databases = Map.copyOf(databases);
         this.registration = registration;
         this.verification = verification;
         this.mailer = mailer;
@@ -45,14 +48,17 @@ final class VerimailStack implements AutoCloseable {
 
         Map<String, String> common = Map.of("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "VERIMAIL_OUTBOX_POLL_INTERVAL", "200ms");
-        ServiceProcess registration = service(repository, logs, "registration-service", registrationPort, common, Map.of());
+        Map<String, DatabaseCoordinates> databases = new HashMap<>();
+        // a resend is allowed a second after the last link rather than a minute (NoSecretInClearTests resends)
+        ServiceProcess registration = service(repository, logs, "registration-service", registrationPort, common,
+                Map.of("REGISTRATION_RESEND_COOLDOWN", "PT1S"), databases);
         ServiceProcess verification = service(repository, logs, "verification-service", verificationPort, common,
-                Map.of("VERIFICATION_REGISTRATION_BASE_URL", "http://localhost:" + registrationPort));
+                Map.of("VERIFICATION_REGISTRATION_BASE_URL", "http://localhost:" + registrationPort), databases);
         Map<String, String> mailerEnv = new HashMap<>(mailerEnvironment);
         mailerEnv.put("MAILER_VERIFICATION_URL", "http://localhost:" + verificationPort + "/verify");
-        ServiceProcess mailer = service(repository, logs, "mailer-service", mailerPort, common, mailerEnv);
+        ServiceProcess mailer = service(repository, logs, "mailer-service", mailerPort, common, mailerEnv, databases);
 
-        VerimailStack stack = new VerimailStack(kafka, registration, verification, mailer);
+        VerimailStack stack = new VerimailStack(kafka, registration, verification, mailer, databases);
         try {
             for (ServiceProcess service : List.of(registration, verification, mailer)) {
                 service.start();
@@ -69,8 +75,9 @@ final class VerimailStack implements AutoCloseable {
     }
 
     private static ServiceProcess service(Path repository, Path logs, String name, int port, Map<String, String> common,
-            Map<String, String> extra) {
+            Map<String, String> extra, Map<String, DatabaseCoordinates> databases) {
         DatabaseCoordinates db = TestDatabases.server().create("e2e_" + name.replace("-service", ""));
+        databases.put(name, db);
         Map<String, String> env = new HashMap<>(common);
         env.put("SPRING_DATASOURCE_URL", db.url());
         env.put("SPRING_DATASOURCE_USERNAME", db.username());

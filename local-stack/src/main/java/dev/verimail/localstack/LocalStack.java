@@ -162,6 +162,9 @@ public final class LocalStack {
         if (!env.containsKey(ServiceProcess.LINK_KEY_VARIABLE)) {
             vars.put(ServiceProcess.LINK_KEY_VARIABLE, linkKey());
         }
+        if (!env.containsKey(ServiceProcess.SECRET_KEYS_VARIABLE)) {
+            vars.put(ServiceProcess.SECRET_KEYS_VARIABLE, secretKeys());
+        }
         if (!env.containsKey(ServiceProcess.OPERATOR_TOKENS_VARIABLE)) {
             vars.put(ServiceProcess.OPERATOR_TOKENS_VARIABLE, operatorToken());
         }
@@ -184,6 +187,14 @@ public final class LocalStack {
      */
     private String linkKey() {
         return kept("link-key", ServiceProcess::randomLinkKey);
+    }
+
+    /**
+     * The key that seals authcodes between registration-service and the mailer, made once and kept in
+     * {@code data/secret-keys} (owner-only), so that records sealed before a restart still open after it.
+     */
+    private String secretKeys() {
+        return kept("secret-keys", ServiceProcess::randomLinkKey);
     }
 
     /** The operator token of this machine's stack, made once and kept in {@code data/operator-token} (owner-only). */

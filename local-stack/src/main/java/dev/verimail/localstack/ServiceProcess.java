@@ -37,6 +37,12 @@ public final class ServiceProcess {
     /** registration-service and verification-service must share the link key: the services of one JVM's stack do. */
     static final String LINK_KEY_VARIABLE = "VERIMAIL_LINK_KEY";
     private static final String STACK_LINK_KEY = randomLinkKey();
+    /**
+     * registration-service seals authcodes with {@code VERIMAIL_SECRET_KEYS}, the mailer opens them: the services of
+     * one JVM's stack share a random key. verification-service never holds it (it gets only the authcode's hash).
+     */
+    static final String SECRET_KEYS_VARIABLE = "VERIMAIL_SECRET_KEYS";
+    private static final String STACK_SECRET_KEYS = randomLinkKey();
     /** The operator token of the services of one JVM's stack, unless the environment brings its own. */
     static final String OPERATOR_TOKENS_VARIABLE = "VERIMAIL_OPERATOR_TOKENS";
     private static final String STACK_OPERATOR_TOKEN = randomOperatorToken();
@@ -105,6 +111,12 @@ public final class ServiceProcess {
             builder.environment().putAll(environment);
             builder.environment().putIfAbsent(LINK_KEY_VARIABLE, STACK_LINK_KEY);
             builder.environment().putIfAbsent(OPERATOR_TOKENS_VARIABLE, STACK_OPERATOR_TOKEN);
+            if (jar.getFileName().toString().startsWith("verification-service")) {
+                builder.environment().remove(SECRET_KEYS_VARIABLE);
+            }
+            else {
+                builder.environment().putIfAbsent(SECRET_KEYS_VARIABLE, STACK_SECRET_KEYS);
+            }
             builder.environment().put("SERVER_PORT", Integer.toString(port));
             builder.environment().put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort));
             process = builder.start();
@@ -185,7 +197,7 @@ public final class ServiceProcess {
         }
     }
 
-    /** {@code 1:<32 random bytes, Base64>}, the format of {@code VERIMAIL_LINK_KEY}. */
+    /** {@code 1:<32 random bytes, Base64>}, the format of {@code VERIMAIL_LINK_KEY} and {@code VERIMAIL_SECRET_KEYS}. */
     static String randomLinkKey() {
         byte[] key = new byte[32];
         new java.security.SecureRandom().nextBytes(key);

@@ -12,19 +12,26 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import dev.verimail.events.CloudEventHeaders;
 import dev.verimail.events.Topics;
 import dev.verimail.events.registration.RegistrationEvent;
 import dev.verimail.events.registration.RegistrationTopicEvent;
 import dev.verimail.events.registration.SignupAttempted;
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.events.registration.VerificationReissued;
+import dev.verimail.outbox.CloudEventRecords;
 import dev.verimail.outbox.EventJson;
+import dev.verimail.testbed.SealedChallenges;
 
-/** Publishes registration events the way registration-service does: JSON value, user id key, CloudEvents headers. */
+/**
+ * Publishes registration events the way registration-service does: JSON value, user id key, CloudEvents headers
+ * ({@link CloudEventRecords}, the relay's own), challenges as v2 with the test bed's secret key.
+ */
 final class Events implements AutoCloseable {
 
     private static final AtomicLong USERS = new AtomicLong(ThreadLocalRandom.current().nextLong(1_000, 1_000_000));
+
+    /** registration-service's {@code ce_source}, the only one the mailer believes. */
+    static final String SOURCE = "/verimail/registration-service";
 
     private final KafkaProducer<String, String> producer;
 
@@ -58,20 +65,31 @@ final class Events implements AutoCloseable {
         return new SignupAttempted(UUID.randomUUID(), Instant.now(), userId, email, name);
     }
 
+    /** As registration-service publishes it: a challenge as v2, its authcode hashed and sealed with the test key. */
     void publish(RegistrationTopicEvent event) {
-        ProducerRecord<String, String> record = new ProducerRecord<>(Topics.REGISTRATION_EVENTS, event.key(),
-                EventJson.write(event));
-        record.headers().add(CloudEventHeaders.SPEC_VERSION, bytes(CloudEventHeaders.SPEC_VERSION_1_0))
-                .add(CloudEventHeaders.ID, bytes(event.eventId().toString()))
-                .add(CloudEventHeaders.TYPE, bytes(event.cloudEventType()))
-                .add(CloudEventHeaders.SOURCE, bytes("/verimail/registration-service"))
-                .add(CloudEventHeaders.TIME, bytes(event.occurredAt().toString()))
-                .add(CloudEventHeaders.CONTENT_TYPE, bytes(CloudEventHeaders.APPLICATION_JSON));
-        send(record);
+        publishAsIs(event instanceof RegistrationEvent challenge ? SealedChallenges.v2(challenge) : event);
     }
 
+    /** As the event says: a v1 challenge (authcode in clear) as an earlier registration-service wrote it. */
+    void publishAsIs(RegistrationTopicEvent event) {
+        publishWithSource(event, SOURCE);
+    }
+
+    /** With another {@code ce_source}: a producer the mailer must not believe. */
+    void publishWithSource(RegistrationTopicEvent event, String source) {
+        send(CloudEventRecords.of(Topics.REGISTRATION_EVENTS, event.key(), event.eventId().toString(),
+                event.cloudEventType(), source, event.occurredAt(), EventJson.write(event)));
+    }
+
+    /** Any value, with registration-service's CloudEvents headers for a v2 {@code UserRegistered}. */
     void publishRaw(String key, String value) {
-        send(new ProducerRecord<>(Topics.REGISTRATION_EVENTS, key, value));
+        send(CloudEventRecords.of(Topics.REGISTRATION_EVENTS, key, UUID.randomUUID().toString(),
+                UserRegistered.CLOUD_EVENT_TYPE, SOURCE, Instant.now(), value));
+    }
+
+    /** Any value and headers, or none. */
+    void publishRaw(ProducerRecord<String, String> record) {
+        send(record);
     }
 
     private void send(ProducerRecord<String, String> record) {
@@ -81,10 +99,6 @@ final class Events implements AutoCloseable {
         catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Override

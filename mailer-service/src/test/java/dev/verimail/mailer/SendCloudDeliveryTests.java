@@ -32,6 +32,9 @@ import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.mailer.SendCloudStandIn.Call;
 import dev.verimail.mailer.SendCloudStandIn.Reply;
+import dev.verimail.messaging.SecretFreeDeadLetters;
+import dev.verimail.outbox.CloudEventRecords;
+import dev.verimail.testbed.SealedChallenges;
 import dev.verimail.testbed.ServiceTest;
 import dev.verimail.testbed.TestHttp;
 import dev.verimail.testbed.TopicReader;
@@ -91,6 +94,9 @@ class SendCloudDeliveryTests {
 
     @Value("${spring.kafka.bootstrap-servers}")
     String bootstrapServers;
+
+    @Autowired
+    org.springframework.jdbc.core.JdbcTemplate db;
 
     TestHttp http;
     Events events;
@@ -385,18 +391,88 @@ class SendCloudDeliveryTests {
         long user = Events.newUserId();
         events.publishRaw(Long.toString(user), "{this is not json");
         events.publishRaw(Long.toString(user), "{\"type\":\"UserRegistered\",\"eventId\":\"not-a-uuid\",\"userId\":1}");
-        events.publishRaw(Long.toString(user), "{\"type\":\"EmailChanged\",\"eventId\":\"" + UUID.randomUUID() + "\"}");
+        events.publishRaw(CloudEventRecords.of(Topics.REGISTRATION_EVENTS, Long.toString(user),
+                UUID.randomUUID().toString(), "verimail.registration.EmailChanged.v1", Events.SOURCE, Instant.now(),
+                "{\"type\":\"EmailChanged\",\"eventId\":\"" + UUID.randomUUID() + "\"}"));
         UserRegistered good = Events.registered(user, "after-poison@example.com", Instant.now().plus(Duration.ofHours(1)));
         events.publish(good);
 
         awaitStatus(good, "SENT");
         try (TopicReader dlt = TopicReader.fromBeginning(bootstrapServers, Topics.REGISTRATION_EVENTS + ".DLT")) {
-            List<ConsumerRecord<String, String>> parked = dlt.await(r -> r.key().equals(Long.toString(user)), 2, WAIT);
-            assertThat(parked).extracting(ConsumerRecord::value).containsExactlyInAnyOrder("{this is not json",
-                    "{\"type\":\"UserRegistered\",\"eventId\":\"not-a-uuid\",\"userId\":1}");
-            assertThat(TopicReader.header(parked.get(0), "kafka_dlt-exception-message")).isNotBlank();
-            assertThat(TopicReader.header(parked.get(0), "kafka_dlt-original-topic")).isEqualTo(Topics.REGISTRATION_EVENTS);
+            List<ConsumerRecord<String, String>> parked = dlt.await(r -> r.key().equals(Long.toString(user)), 3, WAIT);
+            assertThat(parked).extracting(ConsumerRecord::value).containsExactlyInAnyOrder(null,
+                    "{\"type\":\"UserRegistered\",\"eventId\":\"not-a-uuid\",\"userId\":1}",
+                    "{\"type\":\"EmailChanged\",\"eventId\":\"" + JSON.readTree(parked.stream()
+                            .filter(r -> r.value() != null && r.value().contains("EmailChanged")).findFirst()
+                            .orElseThrow().value()).get("eventId").asString() + "\"}");
+            assertThat(parked).allSatisfy(r -> {
+                assertThat(TopicReader.header(r, "kafka_dlt-exception-message")).isNotBlank();
+                assertThat(TopicReader.header(r, "kafka_dlt-original-topic")).isEqualTo(Topics.REGISTRATION_EVENTS);
+            });
+            ConsumerRecord<String, String> notJson = parked.stream().filter(r -> r.value() == null).findFirst().orElseThrow();
+            assertThat(TopicReader.header(notJson, SecretFreeDeadLetters.REDACTED))
+                    .as("a value nobody can read is not copied: it could hold anything").isEqualTo("value-dropped");
+            assertThat(parked.stream().filter(r -> r.value() != null && r.value().contains("EmailChanged")).findFirst()
+                    .map(r -> TopicReader.header(r, "kafka_dlt-exception-message")))
+                    .hasValueSatisfying(m -> assertThat(m).contains("ce_type 'verimail.registration.EmailChanged.v1'"));
         }
+    }
+
+    @Test
+    void onlyRegistrationServicesRecordsAreSentAndADeadLetterKeepsNoAuthcodeInClear() {
+        long user = Events.newUserId();
+        UserRegistered forged = Events.registered(user, "Forged", "forged@example.com", "tok-forged", "SECRET-AUTH-forged");
+        events.publishWithSource(SealedChallenges.v2(forged), "/somebody/else");
+        UserRegistered unsealed = Events.registered(user, "Unsealed", "unsealed@example.com", "tok-unsealed",
+                "SECRET-AUTH-unsealed");
+        UserRegistered v2 = (UserRegistered) SealedChallenges.v2(unsealed);
+        // sealed for another challenge: does not open with this user and token
+        events.publishAsIs(UserRegistered.v2(v2.eventId(), v2.occurredAt(), v2.userId(), v2.name(), v2.email(),
+                "tok-other", v2.expiresAt(), v2.authcodeHash(), v2.sealedAuthcode()));
+        // a v1 record (authcode in clear) that is unreadable: no email address
+        events.publishAsIs(new UserRegistered(UUID.randomUUID(), Instant.now(), user, "No Email", " ", "tok-v1",
+                "SECRET-AUTH-in-dlt", Instant.now().plus(Duration.ofHours(1))));
+        UserRegistered good = Events.registered(user, "after-forged@example.com", Instant.now().plus(Duration.ofHours(1)));
+        events.publish(good);
+
+        awaitStatus(good, "SENT");
+        try (TopicReader dlt = TopicReader.fromBeginning(bootstrapServers, Topics.REGISTRATION_EVENTS + ".DLT")) {
+            List<ConsumerRecord<String, String>> parked = dlt.await(r -> r.key().equals(Long.toString(user)), 3, WAIT);
+            assertThat(parked).extracting(r -> TopicReader.header(r, "kafka_dlt-exception-message"))
+                    .anySatisfy(m -> assertThat(m).contains("ce_source '/somebody/else' is not /verimail/registration-service"))
+                    .anySatisfy(m -> assertThat(m).contains("sealedAuthcode does not open"))
+                    .anySatisfy(m -> assertThat(m).contains("without"));
+            assertThat(parked).extracting(ConsumerRecord::value).allSatisfy(v -> assertThat(v).doesNotContain("SECRET-AUTH-"));
+            assertThat(parked).filteredOn(r -> r.value().contains("tok-v1")).singleElement()
+                    .satisfies(r -> assertThat(TopicReader.header(r, SecretFreeDeadLetters.REDACTED)).isEqualTo("authcode-removed"));
+        }
+        assertThat(sendCloud.calls("forged@example.com")).isEmpty();
+        assertThat(sendCloud.calls("unsealed@example.com")).isEmpty();
+        assertThat(delivery(forged)).isNull();
+    }
+
+    @Test
+    void aV1ChallengeIsStillSentAndNoDeliveryKeepsAnAuthcodeInClear() {
+        UserRegistered v1 = Events.registered(Events.newUserId(), "Old Producer", "v1@example.com", "tok-v1-sent",
+                "SECRET-AUTH-v1");
+        UserRegistered v2 = Events.registered(Events.newUserId(), "New Producer", "v2@example.com", "tok-v2-sent",
+                "SECRET-AUTH-v2");
+        sendCloud.script("v1@example.com", Reply.http(503), Reply.http(503), Reply.http(503));
+
+        events.publishAsIs(v1);
+        events.publish(v2);
+        awaitStatus(v2, "SENT");
+        await().atMost(WAIT).until(() -> !sendCloud.calls("v1@example.com").isEmpty());
+
+        assertThat(sendCloud.calls("v2@example.com").get(0).url()).contains("authcode=SECRET-AUTH-v2");
+        String stored = db.queryForObject("SELECT authcode FROM delivery WHERE event_id = ?", String.class,
+                v1.eventId().toString());
+        assertThat(stored).as("sealed by the mailer itself").doesNotContain("SECRET-AUTH").matches("1:[A-Za-z0-9_-]+");
+        assertThat(db.queryForObject("SELECT COUNT(*) FROM delivery WHERE authcode LIKE '%SECRET-AUTH%'",
+                Integer.class)).isZero();
+        awaitStatus(v1, "SENT");
+        assertThat(sendCloud.calls("v1@example.com")).filteredOn(Call::succeeded).singleElement()
+                .satisfies(c -> assertThat(c.url()).contains("authcode=SECRET-AUTH-v1"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.verimail.events.Event;
 import dev.verimail.outbox.EventJson;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.InvalidTypeIdException;
@@ -22,6 +23,28 @@ public final class EventRecords {
      * @throws UnreadableEventException for an empty value, invalid JSON or fields of the wrong shape; the message
      *                                  names the exception class and where parsing failed, never the input
      */
+    /**
+     * Reads a record only if it comes from the topic's producer with a type this version reads
+     * ({@link TrustedProducer#check}), and only if its JSON is the event its {@code ce_type} announces (a v2 type
+     * with an authcode in clear, say, is not).
+     *
+     * @param type the family of every event of the topic (e.g. {@code RegistrationTopicEvent}): a trusted
+     *             {@code ce_type} whose value is not of the family is unreadable, not skipped
+     * @throws UnreadableEventException when the record is not trusted or not readable
+     */
+    public static <T extends Event> T read(ConsumerRecord<String, String> record, Class<T> type,
+            TrustedProducer producer) {
+        String ceType = producer.check(record);
+        T event = read(record, type);
+        if (event == null) {
+            throw new UnreadableEventException("ce_type " + ceType + " but the value's type is not one it names");
+        }
+        if (!ceType.equals(event.cloudEventType())) {
+            throw new UnreadableEventException("ce_type " + ceType + " but the value is a " + event.cloudEventType());
+        }
+        return event;
+    }
+
     public static <T> T read(ConsumerRecord<String, String> record, Class<T> type) {
         if (record.value() == null || record.value().isBlank()) {
             throw new UnreadableEventException("record without a value");

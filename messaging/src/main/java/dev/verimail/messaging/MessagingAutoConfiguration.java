@@ -29,7 +29,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 @AutoConfiguration(afterName = {
         "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
-@EnableConfigurationProperties(MessagingProperties.class)
+@EnableConfigurationProperties({ MessagingProperties.class, TrustProperties.class })
 public class MessagingAutoConfiguration {
 
     @Bean
@@ -40,12 +40,13 @@ public class MessagingAutoConfiguration {
     }
 
     /**
-     * Unreadable records to {@code <topic>.DLT}, partitioned by their key. Its own template, with a listener that
-     * logs nothing: Boot's default one logs the start of a value it failed to send, which may be a secret.
+     * Unreadable records to {@code <topic>.DLT}, partitioned by their key, without secrets
+     * ({@link SecretFreeDeadLetters}). Its own template, with a listener that logs nothing: Boot's default one logs
+     * the start of a value it failed to send, which may be a secret.
      */
     @Bean
     DeadLetterPublishingRecoverer deadLetterPublishingRecoverer(ProducerFactory<String, String> producers) {
-        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(quietTemplate(producers),
+        DeadLetterPublishingRecoverer recoverer = new SecretFreeDeadLetters(quietTemplate(producers),
                 (record, e) -> new TopicPartition(record.topic() + DeadLetterReplay.SUFFIX, -1));
         // the stack trace of an UnreadableEventException is empty, and no other exception is dead-lettered
         recoverer.setStripPreviousExceptionHeaders(true);

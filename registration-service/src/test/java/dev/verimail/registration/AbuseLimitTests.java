@@ -70,6 +70,7 @@ class AbuseLimitTests {
                 "--spring.datasource.password=" + environment.getProperty("spring.datasource.password"),
                 "--spring.kafka.bootstrap-servers=" + bootstrapServers,
                 "--verimail.link-key=" + environment.getProperty("verimail.link-key"),
+                "--verimail.secret-keys=" + environment.getProperty("verimail.secret-keys"),
                 "--" + PER_CLIENT, "--" + PER_EMAIL, "--" + TRUSTED, "--" + COOLDOWN);
         a = TestHttp.localhost(port);
         b = TestHttp.localhost(second.getEnvironment().getProperty("local.server.port", Integer.class));

@@ -11,7 +11,6 @@ import java.util.UUID;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -21,6 +20,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.verimail.events.Topics;
 import dev.verimail.events.verification.EmailVerified;
+import dev.verimail.outbox.CloudEventRecords;
 import dev.verimail.outbox.EventJson;
 import dev.verimail.testbed.ServiceTest;
 import dev.verimail.testbed.TestHttp;
@@ -64,8 +64,10 @@ class ConsumerOutageTests {
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), new StringSerializer(),
                 new StringSerializer())) {
             Instant now = Instant.now();
-            producer.send(new ProducerRecord<>(Topics.VERIFICATION_EVENTS, Long.toString(id),
-                    EventJson.write(new EmailVerified(UUID.randomUUID(), now, id, "wait@example.com", now)))).get();
+            EmailVerified verified = new EmailVerified(UUID.randomUUID(), now, id, "wait@example.com", now);
+            producer.send(CloudEventRecords.of(Topics.VERIFICATION_EVENTS, Long.toString(id),
+                    verified.eventId().toString(), verified.cloudEventType(), "/verimail/verification-service", now,
+                    EventJson.write(verified))).get();
         }
 
         await("readiness DOWN while the consumer is stuck").atMost(Duration.ofSeconds(40))

@@ -24,6 +24,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.verimail.events.Topics;
 import dev.verimail.events.verification.EmailVerified;
+import dev.verimail.outbox.CloudEventRecords;
 import dev.verimail.outbox.EventJson;
 import dev.verimail.testbed.ServiceTest;
 import dev.verimail.testbed.TestHttp;
@@ -65,9 +66,10 @@ class DeadLetterReplayTests {
                 long id = JSON.readTree(signup.body()).get("id").asLong();
                 users.add(id);
                 Instant at = Instant.now();
-                ProducerRecord<String, String> dead = new ProducerRecord<>(DLT, Long.toString(id),
-                        EventJson.write(new EmailVerified(UUID.randomUUID(), at, id, "dead-" + i + "@example.com", at)));
-                dead.headers().add("ce_type", "verimail.verification.EmailVerified.v1".getBytes(StandardCharsets.UTF_8));
+                EmailVerified verified = new EmailVerified(UUID.randomUUID(), at, id, "dead-" + i + "@example.com", at);
+                ProducerRecord<String, String> dead = CloudEventRecords.of(DLT, Long.toString(id),
+                        verified.eventId().toString(), verified.cloudEventType(), "/verimail/verification-service", at,
+                        EventJson.write(verified));
                 dead.headers().add("kafka_dlt-original-topic", Topics.VERIFICATION_EVENTS.getBytes(StandardCharsets.UTF_8));
                 dead.headers().add("kafka_dlt-exception-message", "gave up after 60 s".getBytes(StandardCharsets.UTF_8));
                 producer.send(dead).get();

@@ -23,6 +23,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.verimail.events.Topics;
 import dev.verimail.events.verification.EmailVerified;
+import dev.verimail.outbox.CloudEventRecords;
 import dev.verimail.outbox.EventJson;
 import dev.verimail.testbed.ServiceTest;
 import dev.verimail.testbed.TestHttp;
@@ -96,23 +97,52 @@ class EmailVerifiedListenerTests {
         await().atMost(Duration.ofSeconds(30)).until(() -> "VERIFIED".equals(status(id)));
         try (TopicReader dlt = TopicReader.fromBeginning(bootstrapServers, Topics.VERIFICATION_EVENTS + ".DLT")) {
             var parked = dlt.await(r -> r.key().equals(Long.toString(id)), 2, Duration.ofSeconds(30));
-            assertThat(parked).extracting(r -> r.value()).contains("{this is not json");
-            assertThat(TopicReader.header(parked.get(0), "kafka_dlt-exception-message")).isNotBlank();
+            assertThat(parked).extracting(r -> r.value())
+                    .contains((String) null, "{\"type\":\"EmailVerified\",\"userId\":\"not-a-number\"}");
+            assertThat(parked).allSatisfy(r -> assertThat(TopicReader.header(r, "kafka_dlt-exception-message")).isNotBlank());
         }
     }
 
     @Test
-    void eventsOfUnknownTypesAreSkipped() throws Exception {
-        long id = register("future@example.com");
-        publish("{\"type\":\"EmailChanged\",\"eventId\":\"" + UUID.randomUUID() + "\",\"userId\":" + id + "}", id);
+    void aRecordWithAForeignSourceOrAnUnknownTypeNeverMarksAUserVerifiedAndIsDeadLetteredWithTheReason()
+            throws Exception {
+        long id = register("forged@example.com");
         Instant now = Instant.now();
-        publish(EventJson.write(new EmailVerified(UUID.randomUUID(), now, id, "future@example.com", now)), id);
+        String forged = EventJson.write(new EmailVerified(UUID.randomUUID(), now, id, "forged@example.com", now));
+        send(CloudEventRecords.of(Topics.VERIFICATION_EVENTS, Long.toString(id), UUID.randomUUID().toString(),
+                EmailVerified.CLOUD_EVENT_TYPE, "/verimail/registration-service", now, forged));
+        send(CloudEventRecords.of(Topics.VERIFICATION_EVENTS, Long.toString(id), UUID.randomUUID().toString(),
+                EmailVerified.CLOUD_EVENT_TYPE, "//verimail/verification-service\n", now, forged));
+        send(new ProducerRecord<>(Topics.VERIFICATION_EVENTS, Long.toString(id), forged));
+        send(CloudEventRecords.of(Topics.VERIFICATION_EVENTS, Long.toString(id), UUID.randomUUID().toString(),
+                "verimail.verification.EmailChanged.v1", VERIFICATION_SOURCE, now,
+                "{\"type\":\"EmailChanged\",\"eventId\":\"" + UUID.randomUUID() + "\",\"userId\":" + id + "}"));
+        long marker = register("after-forged@example.com");
+        publish(EventJson.write(new EmailVerified(UUID.randomUUID(), now, marker, "after-forged@example.com", now)), marker);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> "VERIFIED".equals(status(id)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "VERIFIED".equals(status(marker)));
+        assertThat(status(id)).as("no record but verification-service's marks a user VERIFIED").isEqualTo("PENDING");
+        try (TopicReader dlt = TopicReader.fromBeginning(bootstrapServers, Topics.VERIFICATION_EVENTS + ".DLT")) {
+            var parked = dlt.await(r -> r.key().equals(Long.toString(id)), 4, Duration.ofSeconds(30));
+            assertThat(parked).extracting(r -> TopicReader.header(r, "kafka_dlt-exception-message"))
+                    .anySatisfy(m -> assertThat(m).contains(
+                            "ce_source '/verimail/registration-service' is not /verimail/verification-service"))
+                    .anySatisfy(m -> assertThat(m).contains("ce_source '//verimail/verification-service?' is not"))
+                    .anySatisfy(m -> assertThat(m).contains("ce_source (missing)"))
+                    .anySatisfy(m -> assertThat(m).contains("ce_type 'verimail.verification.EmailChanged.v1' is not one"));
+        }
     }
 
+    static final String VERIFICATION_SOURCE = "/verimail/verification-service";
+
+    /** As verification-service's relay publishes it: CloudEvents headers, its {@code ce_source}. */
     private void publish(String value, long key) throws Exception {
-        producer.send(new ProducerRecord<>(Topics.VERIFICATION_EVENTS, Long.toString(key), value)).get();
+        send(CloudEventRecords.of(Topics.VERIFICATION_EVENTS, Long.toString(key), UUID.randomUUID().toString(),
+                EmailVerified.CLOUD_EVENT_TYPE, VERIFICATION_SOURCE, Instant.now(), value));
+    }
+
+    private void send(ProducerRecord<String, String> record) throws Exception {
+        producer.send(record).get();
     }
 
     private String status(long id) {

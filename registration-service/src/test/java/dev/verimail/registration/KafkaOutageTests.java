@@ -19,10 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.verimail.events.CloudEventHeaders;
 import dev.verimail.events.Topics;
+import dev.verimail.events.registration.RegistrationEvent;
+import dev.verimail.outbox.EventJson;
+import dev.verimail.testbed.SealedChallenges;
 import dev.verimail.testbed.ServiceTest;
 import dev.verimail.testbed.TestHttp;
 import dev.verimail.testbed.KafkaBrokerProcess;
 import dev.verimail.testbed.TopicReader;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -54,6 +58,14 @@ class KafkaOutageTests {
         TestHttp http = TestHttp.localhost(port);
         List<String> ids = signUp(http, "offline", 5);
         assertThat(db.queryForObject("SELECT COUNT(*) FROM outbox_event", Integer.class)).isEqualTo(5);
+        List<String> payloads = db.queryForList("SELECT payload FROM outbox_event", String.class);
+        assertThat(payloads).as("the waiting rows hold the link's secret only hashed and sealed").allSatisfy(p -> {
+            JsonNode event = JsonMapper.builder().build().readTree(p);
+            assertThat(event.has("authcode")).isFalse();
+            assertThat(event.get("authcodeHash").asString()).hasSize(43);
+            String authcode = SealedChallenges.authcode(EventJson.read(p, RegistrationEvent.class));
+            assertThat(p).doesNotContain(authcode);
+        });
         Thread.sleep(8_000); // the relay keeps trying meanwhile
         assertNothingMovedAside(5);
 

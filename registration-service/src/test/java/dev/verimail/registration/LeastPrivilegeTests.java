@@ -66,7 +66,8 @@ class LeastPrivilegeTests {
                 "--management.server.port=0", "--spring.datasource.url=" + db.url(),
                 "--spring.datasource.username=" + runtimeUser, "--spring.datasource.password=app-secret-1",
                 "--spring.flyway.user=" + migrationUser, "--spring.flyway.password=mig-secret-1",
-                "--spring.kafka.bootstrap-servers=" + bootstrapServers, "--verimail.link-key=" + linkKey);
+                "--spring.kafka.bootstrap-servers=" + bootstrapServers, "--verimail.link-key=" + linkKey,
+                "--verimail.secret-keys=" + dev.verimail.testbed.TestBedInitializer.SECRET_KEYS);
         TestHttp http = TestHttp.localhost(app.getEnvironment().getProperty("local.server.port", Integer.class));
 
         HttpResponse<String> signup = http.postJson("/api/registrations", "{\"name\":\"P\",\"email\":\"least@example.com\"}");

@@ -26,6 +26,7 @@ import dev.verimail.events.verification.EmailVerified;
 import dev.verimail.outbox.EventJson;
 import dev.verimail.outbox.OutboxRelay;
 import dev.verimail.registration.user.Registrations;
+import dev.verimail.testbed.SealedChallenges;
 import dev.verimail.testbed.EventSchemaAssert;
 import dev.verimail.testbed.ServiceTest;
 import dev.verimail.testbed.TestHttp;
@@ -75,7 +76,8 @@ class ResendTests {
         assertThat(events).hasSize(2);
         VerificationReissued reissued = (VerificationReissued) events.get(1);
         assertThat(reissued.token()).isNotEqualTo(first.token());
-        assertThat(reissued.authcode()).isNotEqualTo(first.authcode());
+        assertThat(SealedChallenges.authcode(reissued)).isNotEqualTo(SealedChallenges.authcode(first));
+        assertThat(reissued.authcodeHash()).isNotEqualTo(first.authcodeHash());
         assertThat(reissued.occurredAt()).isAfterOrEqualTo(first.occurredAt());
         assertThat(reissued.expiresAt()).isAfter(Instant.now().plus(Duration.ofHours(23)));
 
@@ -85,7 +87,7 @@ class ResendTests {
                     Duration.ofSeconds(30)).get(0);
             EventSchemaAssert.assertMatchesSchema("VerificationReissued", record.value());
             assertThat(record.key()).isEqualTo(Long.toString(id));
-            assertThat(TopicReader.header(record, CloudEventHeaders.TYPE)).isEqualTo("verimail.registration.VerificationReissued.v1");
+            assertThat(TopicReader.header(record, CloudEventHeaders.TYPE)).isEqualTo("verimail.registration.VerificationReissued.v2");
         }
     }
 

@@ -38,7 +38,9 @@ import dev.verimail.events.Topics;
 import dev.verimail.events.registration.RegistrationEvent;
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.outbox.EventJson;
+import dev.verimail.events.secret.AuthcodeDigest;
 import dev.verimail.testbed.EventSchemaAssert;
+import dev.verimail.testbed.SealedChallenges;
 import dev.verimail.testbed.ServiceTest;
 import dev.verimail.testbed.TestHttp;
 import dev.verimail.testbed.TopicReader;
@@ -117,14 +119,19 @@ class SignupApiTests {
         assertThat(event.name()).isEqualTo("Ada Lovelace");
         assertThat(event.email()).isEqualTo("Ada@Example.com");
         assertThat(Base64.getUrlDecoder().decode(event.token())).hasSizeGreaterThanOrEqualTo(16);
-        assertThat(Base64.getUrlDecoder().decode(event.authcode())).hasSizeGreaterThanOrEqualTo(16);
-        assertThat(event.token()).isNotEqualTo(event.authcode());
+        assertThat(event.authcode()).as("v2: the authcode never crosses the bus in clear").isNull();
+        assertThat(JSON.readTree(record.value()).has("authcode")).isFalse();
+        String authcode = SealedChallenges.authcode(event);
+        assertThat(Base64.getUrlDecoder().decode(authcode)).hasSizeGreaterThanOrEqualTo(32);
+        assertThat(event.authcodeHash()).isEqualTo(AuthcodeDigest.of(authcode));
+        assertThat(record.value()).doesNotContain(authcode);
+        assertThat(event.token()).isNotEqualTo(authcode);
         assertThat(event.expiresAt()).isBetween(event.occurredAt().plus(Duration.ofHours(24)).minusSeconds(1),
                 event.occurredAt().plus(Duration.ofHours(24)).plusSeconds(1));
 
         assertThat(TopicReader.header(record, CloudEventHeaders.SPEC_VERSION)).isEqualTo("1.0");
         assertThat(TopicReader.header(record, CloudEventHeaders.ID)).isEqualTo(event.eventId().toString());
-        assertThat(TopicReader.header(record, CloudEventHeaders.TYPE)).isEqualTo("verimail.registration.UserRegistered.v1");
+        assertThat(TopicReader.header(record, CloudEventHeaders.TYPE)).isEqualTo("verimail.registration.UserRegistered.v2");
         assertThat(TopicReader.header(record, CloudEventHeaders.SOURCE)).isEqualTo("/verimail/registration-service");
         assertThat(Instant.parse(TopicReader.header(record, CloudEventHeaders.TIME))).isEqualTo(event.occurredAt());
         assertThat(TopicReader.header(record, CloudEventHeaders.CONTENT_TYPE)).isEqualTo("application/json");

@@ -65,6 +65,7 @@ class TimeZoneTests {
                 "--spring.kafka.bootstrap-servers=" + bootstrapServers,
                 "--spring.kafka.consumer.auto-offset-reset=earliest",
                 "--verimail.link-key=" + environment.getProperty("verimail.link-key"),
+                "--verimail.secret-keys=" + environment.getProperty("verimail.secret-keys"),
                 "--registration.resend-cooldown=PT4S");
         TestHttp shanghai = TestHttp.localhost(port);
         TestHttp utc = TestHttp.localhost(second.getEnvironment().getProperty("local.server.port", Integer.class));

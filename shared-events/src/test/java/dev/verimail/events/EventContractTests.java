@@ -18,6 +18,8 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 
 import dev.verimail.events.registration.RegistrationEvent;
+import dev.verimail.events.secret.AuthcodeDigest;
+import dev.verimail.events.secret.SecretBox;
 import dev.verimail.events.registration.RegistrationExpired;
 import dev.verimail.events.registration.RegistrationTopicEvent;
 import dev.verimail.events.registration.SignupAttempted;
@@ -33,6 +35,7 @@ class EventContractTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    private static final SecretBox BOX = SecretBox.parse("7:" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
     private static final Instant NOW = Instant.parse("2026-11-24T10:15:30.123Z");
 
     static List<Event> events() {
@@ -41,6 +44,12 @@ class EventContractTests {
                         "tGmI3v8yXbEwqQ0o7Lq0Cw", "Wm0sQ1Qy3nB0eXJ2M2xqZw", NOW.plus(24, ChronoUnit.HOURS)),
                 new VerificationReissued(UUID.randomUUID(), NOW, 42, "李小龍", "lee@example.com",
                         "u3s0dQy6AvBc6Wm7kq6oZg", "pM2M6b0c8a6ZQk5m1o9x3A", NOW.plus(24, ChronoUnit.HOURS)),
+                UserRegistered.v2(UUID.randomUUID(), NOW, 42, "Zoë", "zoe@example.com", "tGmI3v8yXbEwqQ0o7Lq0Cw",
+                        NOW.plus(24, ChronoUnit.HOURS), AuthcodeDigest.of("Wm0sQ1Qy3nB0eXJ2M2xqZw"),
+                        BOX.seal("Wm0sQ1Qy3nB0eXJ2M2xqZw", SecretBox.authcodeContext(42, "tGmI3v8yXbEwqQ0o7Lq0Cw"))),
+                VerificationReissued.v2(UUID.randomUUID(), NOW, 42, "李小龍", "lee@example.com",
+                        "u3s0dQy6AvBc6Wm7kq6oZg", NOW.plus(24, ChronoUnit.HOURS), AuthcodeDigest.of("pM2M6b0c8a6ZQk5m1o9x3A"),
+                        BOX.seal("pM2M6b0c8a6ZQk5m1o9x3A", SecretBox.authcodeContext(42, "u3s0dQy6AvBc6Wm7kq6oZg"))),
                 new EmailVerified(UUID.randomUUID(), NOW, 42, "zoe@example.com", NOW),
                 new RegistrationExpired(UUID.randomUUID(), NOW, 42, "zoe@example.com"),
                 new SignupAttempted(UUID.randomUUID(), NOW, 42, "zoe@example.com", "Zoë \"Z\" O'Brien"));
@@ -60,7 +69,7 @@ class EventContractTests {
 
     @Test
     void schemaRejectsASignupAttemptedWithoutTheRegisteredName() {
-        ObjectNode json = (ObjectNode) JSON.readTree(JSON.writeValueAsString(events().get(4)));
+        ObjectNode json = (ObjectNode) JSON.readTree(JSON.writeValueAsString(events().get(6)));
         json.remove("name");
 
         assertThat(schemaOf("SignupAttempted").validate(json.toString(), InputFormat.JSON)).isNotEmpty();
@@ -84,7 +93,7 @@ class EventContractTests {
         String type = JSON.readTree(json).get("type").asString();
 
         assertThat(type).isEqualTo(event.getClass().getSimpleName());
-        assertThat(schemaOf(type).validate(json, InputFormat.JSON)).isEmpty();
+        assertThat(schemaFor(event).validate(json, InputFormat.JSON)).isEmpty();
     }
 
     @ParameterizedTest
@@ -116,7 +125,7 @@ class EventContractTests {
         Class<?> family = event instanceof RegistrationTopicEvent ? RegistrationTopicEvent.class : VerificationEvent.class;
 
         assertThat(JSON.readValue(JSON.writeValueAsString(json), family)).isEqualTo(event);
-        assertThat(schemaOf(event.getClass().getSimpleName()).validate(json.toString(), InputFormat.JSON))
+        assertThat(schemaFor(event).validate(json.toString(), InputFormat.JSON))
                 .as("the schema allows optional additions").isEmpty();
     }
 
@@ -126,7 +135,8 @@ class EventContractTests {
         json.remove("authcode");
         json.put("token", "short");
 
-        List<Error> errors = schemaOf("UserRegistered").validate(json.toString(), InputFormat.JSON);
+        List<Error> errors = SCHEMAS.getSchema(EventSchemas.forCloudEventType(UserRegistered.CLOUD_EVENT_TYPE_V1))
+                .validate(json.toString(), InputFormat.JSON);
 
         assertThat(errors).extracting(e -> e.getInstanceLocation() + ": " + e.getMessage())
                 .anySatisfy(m -> assertThat(m).contains("authcode"))
@@ -134,8 +144,36 @@ class EventContractTests {
     }
 
     @Test
+    void aV2ChallengeCarriesNoAuthcodeInClearAndItsSchemaRefusesOne() {
+        UserRegistered v2 = (UserRegistered) events().get(2);
+        ObjectNode json = (ObjectNode) JSON.readTree(JSON.writeValueAsString(v2));
+
+        assertThat(json.has("authcode")).isFalse();
+        assertThat(v2.cloudEventType()).isEqualTo("verimail.registration.UserRegistered.v2");
+        assertThat(v2.sealed()).isTrue();
+        assertThat(JSON.writeValueAsString(v2)).doesNotContain("Wm0sQ1Qy3nB0eXJ2M2xqZw");
+        assertThat(BOX.open(v2.sealedAuthcode(), SecretBox.authcodeContext(42, v2.token())))
+                .isEqualTo("Wm0sQ1Qy3nB0eXJ2M2xqZw");
+
+        json.put("authcode", "Wm0sQ1Qy3nB0eXJ2M2xqZw");
+        assertThat(schemaOf("UserRegistered").validate(json.toString(), InputFormat.JSON)).isNotEmpty();
+        json.remove("authcode");
+        json.remove("sealedAuthcode");
+        assertThat(schemaOf("UserRegistered").validate(json.toString(), InputFormat.JSON))
+                .extracting(Error::getMessage).anySatisfy(m -> assertThat(m).contains("sealedAuthcode"));
+    }
+
+    @Test
+    void aV1ChallengeKeepsItsType() {
+        assertThat(events().get(0).cloudEventType()).isEqualTo(UserRegistered.CLOUD_EVENT_TYPE_V1);
+        assertThat(events().get(1).cloudEventType()).isEqualTo(VerificationReissued.CLOUD_EVENT_TYPE_V1);
+        assertThat(((RegistrationEvent) events().get(0)).sealed()).isFalse();
+        assertThat(JSON.readTree(JSON.writeValueAsString(events().get(0))).has("sealedAuthcode")).isFalse();
+    }
+
+    @Test
     void schemaRejectsAnEmailVerifiedWithoutVerifiedAt() {
-        ObjectNode json = (ObjectNode) JSON.readTree(JSON.writeValueAsString(events().get(2)));
+        ObjectNode json = (ObjectNode) JSON.readTree(JSON.writeValueAsString(events().get(4)));
         json.remove("verifiedAt");
 
         assertThat(schemaOf("EmailVerified").validate(json.toString(), InputFormat.JSON)).isNotEmpty();
@@ -151,6 +189,10 @@ class EventContractTests {
         UserRegistered event = (UserRegistered) events().get(0);
 
         assertThat(event.toString()).doesNotContain(event.authcode()).contains(event.token());
+    }
+
+    private static Schema schemaFor(Event event) {
+        return SCHEMAS.getSchema(EventSchemas.forCloudEventType(event.cloudEventType()));
     }
 
     private static Schema schemaOf(String type) {

@@ -25,6 +25,12 @@ public class TestBedInitializer implements ApplicationContextInitializer<Configu
     public static final String LINK_KEY = "1:dmVyaW1haWwtdGVzdC1saW5rLWtleS0zMi1ieXRlcyE=";
 
     /**
+     * The {@code VERIMAIL_SECRET_KEYS} of every service a test starts (registration seals, the mailer opens; key id 1,
+     * 32 bytes): tests that publish sealed challenges themselves use it too ({@link SealedChallenges}). A test value.
+     */
+    public static final String SECRET_KEYS = "1:dmVyaW1haWwtdGVzdC1zZWNyZXQta2V5LTMyLWJ5dGU=";
+
+    /**
      * The {@code VERIMAIL_OPERATOR_TOKENS} of every service a test starts: tests of operator APIs send it as
      * {@code Authorization: Bearer}. A test value, never a deployment's.
      */
@@ -53,6 +59,7 @@ public class TestBedInitializer implements ApplicationContextInitializer<Configu
         }
         props.put("spring.kafka.consumer.auto-offset-reset", "earliest");
         props.put("verimail.link-key", LINK_KEY);
+        props.put("verimail.secret-keys", SECRET_KEYS);
         props.put("verimail.operator-tokens", OPERATOR_TOKEN);
         // the actuator on a random port of its own (TestHttp.management), as in production on 908x
         props.put("management.server.port", "0");

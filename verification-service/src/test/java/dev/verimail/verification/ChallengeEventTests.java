@@ -25,7 +25,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import dev.verimail.events.Topics;
 import dev.verimail.events.registration.SignupAttempted;
 import dev.verimail.events.registration.UserRegistered;
+import dev.verimail.messaging.SecretFreeDeadLetters;
+import dev.verimail.outbox.CloudEventRecords;
 import dev.verimail.outbox.EventJson;
+import dev.verimail.testbed.SealedChallenges;
 import dev.verimail.testbed.ServiceTest;
 import dev.verimail.testbed.TestHttp;
 import dev.verimail.testbed.TopicReader;
@@ -91,22 +94,67 @@ class ChallengeEventTests {
         withoutToken.remove("token");
         events.publishRaw(key, "{this is not json");
         events.publishRaw(key, withoutToken.toString());
-        events.publishRaw(key, "{\"type\":\"EmailChanged\",\"eventId\":\"" + UUID.randomUUID() + "\",\"userId\":" + userId + "}");
+        String emailChanged = "{\"type\":\"EmailChanged\",\"eventId\":\"" + UUID.randomUUID() + "\",\"userId\":" + userId + "}";
+        events.send(CloudEventRecords.of(Topics.REGISTRATION_EVENTS, key, UUID.randomUUID().toString(),
+                "verimail.registration.EmailChanged.v1", TestEvents.SOURCE, TestEvents.now(), emailChanged));
         UserRegistered next = TestEvents.registered(userId, "N", "next@example.com", TestEvents.now(),
                 TestEvents.now().plusSeconds(3600));
         events.publish(next);
 
         db.awaitChallenge(next.token());
         try (TopicReader dlt = TopicReader.fromBeginning(bootstrapServers, Topics.REGISTRATION_EVENTS + ".DLT")) {
-            List<ConsumerRecord<String, String>> parked = dlt.await(r -> r.key().equals(key), 2, Duration.ofSeconds(30));
-            assertThat(parked).extracting(ConsumerRecord::value).containsExactlyInAnyOrder("{this is not json",
-                    withoutToken.toString());
+            List<ConsumerRecord<String, String>> parked = dlt.await(r -> r.key().equals(key), 3, Duration.ofSeconds(30));
+            ObjectNode withoutSecret = withoutToken.deepCopy();
+            withoutSecret.remove("authcode");
+            assertThat(parked).extracting(ConsumerRecord::value).containsExactlyInAnyOrder(null,
+                    JSON.writeValueAsString(withoutSecret), emailChanged);
             assertThat(parked).allSatisfy(r -> {
                 assertThat(TopicReader.header(r, "kafka_dlt-exception-message")).isNotBlank();
                 assertThat(TopicReader.header(r, "kafka_dlt-original-topic")).isEqualTo(Topics.REGISTRATION_EVENTS);
             });
-            assertThat(dlt.readFor(Duration.ofSeconds(1), r -> r.key().equals(key)))
-                    .as("an event of an unknown type is skipped, not dead-lettered").hasSize(2);
+            assertThat(parked).extracting(r -> TopicReader.header(r, SecretFreeDeadLetters.REDACTED))
+                    .as("the value nobody can read is dropped, the v1 authcode removed")
+                    .containsExactlyInAnyOrder("value-dropped", "authcode-removed", null);
+            assertThat(parked).extracting(r -> TopicReader.header(r, "kafka_dlt-exception-message"))
+                    .as("an event type this version does not read is dead-lettered with the reason")
+                    .anySatisfy(m -> assertThat(m).contains("ce_type 'verimail.registration.EmailChanged.v1' is not one"));
+        }
+    }
+
+    @Test
+    void onlyRegistrationServicesChallengesAreStoredAndAV1ChallengeStillIs() {
+        long userId = TestEvents.newUserId();
+        String key = Long.toString(userId);
+        UserRegistered forged = TestEvents.registered(userId, "F", "forged@example.com", TestEvents.now(),
+                TestEvents.now().plusSeconds(3600));
+        UserRegistered noSource = TestEvents.registered(userId, "F", "nosource@example.com", TestEvents.now(),
+                TestEvents.now().plusSeconds(3600));
+        UserRegistered v1 = TestEvents.registered(userId, "Old", "v1@example.com", TestEvents.now(),
+                TestEvents.now().plusSeconds(3600));
+        UserRegistered v1AsV2 = TestEvents.registered(userId, "F", "v1-as-v2@example.com", TestEvents.now(),
+                TestEvents.now().plusSeconds(3600));
+
+        events.publishWithSource(SealedChallenges.v2(forged), "/verimail/mailer-service");
+        events.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.REGISTRATION_EVENTS, key,
+                EventJson.write(SealedChallenges.v2(noSource))));
+        events.send(CloudEventRecords.of(Topics.REGISTRATION_EVENTS, key, v1AsV2.eventId().toString(),
+                UserRegistered.CLOUD_EVENT_TYPE, TestEvents.SOURCE, TestEvents.now(), EventJson.write(v1AsV2)));
+        events.publishAsIs(v1);
+
+        db.awaitChallenge(v1.token());
+        assertThat(db.count("SELECT COUNT(*) FROM challenge WHERE user_id = ?", userId))
+                .as("only the v1 challenge from registration-service").isOne();
+        HttpResponse<String> verified = http.postJson("/api/verifications",
+                "{\"token\":\"" + v1.token() + "\",\"authcode\":\"" + v1.authcode() + "\"}");
+        assertThat(verified.statusCode()).isEqualTo(200);
+        try (TopicReader dlt = TopicReader.fromBeginning(bootstrapServers, Topics.REGISTRATION_EVENTS + ".DLT")) {
+            List<ConsumerRecord<String, String>> parked = dlt.await(r -> r.key().equals(key), 3, Duration.ofSeconds(30));
+            assertThat(parked).extracting(r -> TopicReader.header(r, "kafka_dlt-exception-message"))
+                    .anySatisfy(m -> assertThat(m).contains("ce_source '/verimail/mailer-service' is not /verimail/registration-service"))
+                    .anySatisfy(m -> assertThat(m).contains("ce_source (missing)"))
+                    .anySatisfy(m -> assertThat(m).contains("ce_type verimail.registration.UserRegistered.v2 but the value is a verimail.registration.UserRegistered.v1"));
+            assertThat(parked).extracting(ConsumerRecord::value).allSatisfy(v -> assertThat(v)
+                    .doesNotContain(v1AsV2.authcode()).doesNotContain(forged.authcode()));
         }
     }
 

@@ -16,9 +16,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.verimail.events.Event;
 import dev.verimail.events.Topics;
+import dev.verimail.events.registration.RegistrationEvent;
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.events.registration.VerificationReissued;
+import dev.verimail.outbox.CloudEventRecords;
 import dev.verimail.outbox.EventJson;
+import dev.verimail.testbed.SealedChallenges;
 import dev.verimail.testbed.TestBedInitializer;
 import dev.verimail.web.link.SignedTokens;
 
@@ -29,6 +32,9 @@ final class TestEvents implements AutoCloseable {
     private static final AtomicLong USER_IDS = new AtomicLong(1000);
     /** Signs tokens as registration-service does, with the key the test bed gives the service. */
     static final SignedTokens TOKENS = SignedTokens.of(TestBedInitializer.LINK_KEY);
+
+    /** registration-service's {@code ce_source}, the only one verification-service believes. */
+    static final String SOURCE = "/verimail/registration-service";
 
     private final KafkaProducer<String, String> producer;
 
@@ -68,13 +74,36 @@ final class TestEvents implements AutoCloseable {
                 TOKENS.issue(expiresAt), secret(32), expiresAt);
     }
 
+    /** As registration-service publishes it: a challenge as v2 (the authcode only hashed and sealed). */
     void publish(Event event) {
-        publishRaw(event.key(), EventJson.write(event));
+        publishAsIs(event instanceof RegistrationEvent challenge ? SealedChallenges.v2(challenge) : event);
     }
 
+    /** As the event says: a v1 challenge (authcode in clear) as an earlier registration-service wrote it. */
+    void publishAsIs(Event event) {
+        publishWithSource(event, SOURCE);
+    }
+
+    /** With another {@code ce_source}: a producer verification-service must not believe. */
+    void publishWithSource(Event event, String source) {
+        send(CloudEventRecords.of(Topics.REGISTRATION_EVENTS, event.key(), event.eventId().toString(),
+                event.cloudEventType(), source, event.occurredAt(), EventJson.write(event)));
+    }
+
+    /**
+     * Any value, with registration-service's CloudEvents headers for a {@code UserRegistered}: v1 when the value
+     * has an {@code authcode}, else v2.
+     */
     void publishRaw(String key, String value) {
+        String type = value.contains("\"authcode\"") ? UserRegistered.CLOUD_EVENT_TYPE_V1 : UserRegistered.CLOUD_EVENT_TYPE;
+        send(CloudEventRecords.of(Topics.REGISTRATION_EVENTS, key, UUID.randomUUID().toString(), type, SOURCE,
+                Instant.now(), value));
+    }
+
+    /** Any record, headers as given. */
+    void send(ProducerRecord<String, String> record) {
         try {
-            producer.send(new ProducerRecord<>(Topics.REGISTRATION_EVENTS, key, value)).get();
+            producer.send(record).get();
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -117,7 +117,7 @@ class Deliveries {
                 if (initial == DeliveryStatus.PENDING) {
                     toSend.add(new Claim(event.eventId(), null, DeliveryStatus.PENDING,
                             event.getClass().getSimpleName(), event.userId(),
-                            event.email(), event.name(), event.token(), event.authcode(), event.occurredAt(),
+                            event.email(), event.name(), event.token(), event.sealedAuthcode(), event.occurredAt(),
                             event.expiresAt(), 0, 0));
                 }
             }
@@ -147,7 +147,7 @@ class Deliveries {
                 .addValue("emailKey", event.email().toLowerCase(Locale.ROOT))
                 .addValue("name", event.name())
                 .addValue("token", open ? event.token() : null)
-                .addValue("authcode", open ? event.authcode() : null)
+                .addValue("authcode", open ? event.sealedAuthcode() : null)
                 .addValue("occurredAt", db(event.occurredAt()))
                 .addValue("expiresAt", db(event.expiresAt()))
                 .addValue("status", status.name())

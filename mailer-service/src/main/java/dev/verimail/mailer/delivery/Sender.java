@@ -10,6 +10,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.retry.support.RetryTemplate;
 import org.springframework.stereotype.Component;
 
+import dev.verimail.events.secret.SecretBox;
+import dev.verimail.events.secret.UnsealException;
 import dev.verimail.mailer.config.MailerProperties;
 import dev.verimail.mailer.config.SendCloudProperties;
 
@@ -35,10 +37,13 @@ class Sender {
     private final RetryTemplate databaseRetries;
 
     private final UnrecordedSends unrecorded;
+    private final SecretBox box;
 
     Sender(Claims claims, Outcomes outcomes, MailTransport transport, MailerMetrics metrics,
-            MailerProperties properties, SendCloudProperties sendCloud, Clock clock, UnrecordedSends unrecorded) {
+            MailerProperties properties, SendCloudProperties sendCloud, Clock clock, UnrecordedSends unrecorded,
+            SecretBox box) {
         this.claims = claims;
+        this.box = box;
         this.unrecorded = unrecorded;
         this.outcomes = outcomes;
         this.transport = transport;
@@ -96,6 +101,16 @@ class Sender {
         }
     }
 
+    /**
+     * The authcode of a delivery, opened: deliveries keep it sealed as the event brought it. A row written by a
+     * version before v2 events holds it in clear and is used as is until it is sent or expires.
+     */
+    private String authcode(Claim claim) {
+        return SecretBox.isSealed(claim.authcode())
+                ? box.open(claim.authcode(), SecretBox.authcodeContext(claim.userId(), claim.token()))
+                : claim.authcode();
+    }
+
     /** {@code fresh}: the claim was taken just now, which checked it as {@link Claims#hold} would. */
     private void attempt(Claim claim, boolean fresh) {
         if (unrecorded.isWaiting(claim.eventId())) {
@@ -110,9 +125,20 @@ class Sender {
             outcomes.expired(claim, null, 0);
             return;
         }
+        String authcode = null;
+        if (!claim.notice()) {
+            try {
+                authcode = authcode(claim);
+            }
+            catch (UnsealException e) {
+                outcomes.failed(claim, SendResult.permanentFailure(null, "the authcode does not open: "
+                        + e.getMessage() + "; check VERIMAIL_SECRET_KEYS, then re-drive"), 0);
+                return;
+            }
+        }
         Mail mail = claim.notice() ? Mail.signupAttempted(claim.eventId(), claim.email(), claim.name())
                 : Mail.verification(claim.eventId(), claim.email(), claim.name(),
-                        Links.verification(properties.verificationUrl(), claim.token(), claim.authcode()));
+                        Links.verification(properties.verificationUrl(), claim.token(), authcode));
         boolean redriven = claim.status() == DeliveryStatus.RETRYING;
         AtomicInteger calls = new AtomicInteger();
         AtomicReference<SendResult> lastFailure = new AtomicReference<>();

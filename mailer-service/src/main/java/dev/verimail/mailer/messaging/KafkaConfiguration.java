@@ -4,6 +4,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
+
+import dev.verimail.messaging.SecretTopics;
+import dev.verimail.messaging.TrustProperties;
 import org.springframework.kafka.support.ProducerListener;
 
 import dev.verimail.mailer.config.MailerProperties;
@@ -13,15 +16,14 @@ import dev.verimail.mailer.config.MailerProperties;
 class KafkaConfiguration {
 
     @Bean
-    NewTopic registrationEventsTopic(MailerProperties properties) {
-        return TopicBuilder.name(properties.topics().registrationEvents())
-                .partitions(properties.topics().partitions()).build();
+    NewTopic registrationEventsTopic(MailerProperties properties, TrustProperties trust) {
+        return SecretTopics.of(properties.topics().registrationEvents(), properties.topics().partitions(), trust);
     }
 
     @Bean
-    NewTopic registrationEventsDeadLetterTopic(MailerProperties properties) {
-        return TopicBuilder.name(properties.topics().registrationEvents() + ".DLT")
-                .partitions(properties.topics().partitions()).build();
+    NewTopic registrationEventsDeadLetterTopic(MailerProperties properties, TrustProperties trust) {
+        return SecretTopics.of(properties.topics().registrationEvents() + ".DLT", properties.topics().partitions(),
+                trust);
     }
 
     /**

@@ -12,9 +12,15 @@ import dev.verimail.events.registration.RegistrationEvent;
 import dev.verimail.events.registration.RegistrationExpired;
 import dev.verimail.events.registration.RegistrationTopicEvent;
 import dev.verimail.events.registration.SignupAttempted;
+import dev.verimail.events.registration.UserRegistered;
+import dev.verimail.events.registration.VerificationReissued;
+import dev.verimail.events.secret.SecretBox;
+import dev.verimail.events.secret.UnsealException;
 import dev.verimail.mailer.delivery.Mailer;
 import dev.verimail.messaging.ConsumerPolicy;
 import dev.verimail.messaging.EventRecords;
+import dev.verimail.messaging.TrustProperties;
+import dev.verimail.messaging.TrustedProducer;
 import dev.verimail.messaging.UnreadableEventException;
 
 /**
@@ -33,16 +39,20 @@ class RegistrationEventsListener {
 
     private final Mailer mailer;
     private final ConsumerPolicy policy;
+    private final TrustedProducer producer;
+    private final SecretBox box;
 
-    RegistrationEventsListener(Mailer mailer, ConsumerPolicy policy) {
+    RegistrationEventsListener(Mailer mailer, ConsumerPolicy policy, TrustProperties trust, SecretBox box) {
         this.mailer = mailer;
         this.policy = policy;
+        this.producer = new TrustedProducer(trust.registrationSource(), RegistrationTopicEvent.CLOUD_EVENT_TYPES);
+        this.box = box;
     }
 
     @KafkaListener(id = "mailer-registration-events", topics = "${mailer.topics.registration-events:registration-events}",
             batch = "true")
     void on(List<ConsumerRecord<String, String>> records, Consumer<?, ?> consumer) {
-        policy.consume(records, consumer, RegistrationEventsListener::read, this::apply);
+        policy.consume(records, consumer, this::read, this::apply);
     }
 
     /** Challenges first: a redelivered challenge of a user whose registration expired in the same poll goes too. */
@@ -72,8 +82,14 @@ class RegistrationEventsListener {
         }
     }
 
-    private static RegistrationTopicEvent read(ConsumerRecord<String, String> record) {
-        RegistrationTopicEvent read = EventRecords.read(record, RegistrationTopicEvent.class);
+    /**
+     * Only registration-service's events count. A challenge's sealed authcode must open here, or the record is
+     * dead-lettered (a key missing from {@code VERIMAIL_SECRET_KEYS}, a forged or altered record) rather than
+     * becoming an email that can never be sent. A v1 challenge (authcode in clear) is sealed here, so that the
+     * deliveries never hold an authcode in clear either.
+     */
+    private RegistrationTopicEvent read(ConsumerRecord<String, String> record) {
+        RegistrationTopicEvent read = EventRecords.read(record, RegistrationTopicEvent.class, producer);
         if (read == null) {
             return null;
         }
@@ -94,16 +110,37 @@ class RegistrationEventsListener {
             return attempt;
         }
         RegistrationEvent event = (RegistrationEvent) read;
+        String secret = event.sealed() ? event.sealedAuthcode() : event.authcode();
         if (event.eventId() == null || event.occurredAt() == null || event.expiresAt() == null
-                || blank(event.email()) || blank(event.token()) || blank(event.authcode()) || event.name() == null) {
+                || blank(event.email()) || blank(event.token()) || blank(secret) || event.name() == null) {
             throw new UnreadableEventException("Registration event without eventId, occurredAt, expiresAt, name, "
-                    + "email, token or authcode");
+                    + "email, token or " + (event.sealed() ? "sealedAuthcode" : "authcode"));
         }
         if (event.email().length() > MAX_EMAIL || event.name().length() > MAX_NAME
-                || event.token().length() > MAX_SECRET || event.authcode().length() > MAX_SECRET) {
+                || event.token().length() > MAX_SECRET || secret.length() > MAX_SECRET) {
             throw new UnreadableEventException("Registration event with a field longer than this service stores");
         }
+        String context = SecretBox.authcodeContext(event.userId(), event.token());
+        if (!event.sealed()) {
+            return sealed(event, box.seal(event.authcode(), context));
+        }
+        try {
+            box.open(event.sealedAuthcode(), context);
+        }
+        catch (UnsealException e) {
+            throw new UnreadableEventException(event.getClass().getSimpleName() + " whose sealedAuthcode does not "
+                    + "open: " + e.getMessage());
+        }
         return event;
+    }
+
+    private static RegistrationEvent sealed(RegistrationEvent v1, String sealedAuthcode) {
+        if (v1 instanceof UserRegistered) {
+            return UserRegistered.v2(v1.eventId(), v1.occurredAt(), v1.userId(), v1.name(), v1.email(), v1.token(),
+                    v1.expiresAt(), null, sealedAuthcode);
+        }
+        return VerificationReissued.v2(v1.eventId(), v1.occurredAt(), v1.userId(), v1.name(), v1.email(), v1.token(),
+                v1.expiresAt(), null, sealedAuthcode);
     }
 
     private static boolean blank(String s) {

@@ -19,7 +19,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.verimail.events.registration.RegistrationEvent;
+import dev.verimail.events.registration.RegistrationEvent;
 import dev.verimail.events.registration.UserRegistered;
+import dev.verimail.testbed.SealedChallenges;
 import dev.verimail.testbed.SendCloudStandIn;
 import dev.verimail.testbed.ServiceTest;
 
@@ -83,10 +85,10 @@ class ClaimWaitTests {
 
     @Test
     void aDeliveryTakenOverWhileItWaitedForASendSlotIsSentOnce() throws Exception {
-        UserRegistered slow1 = event(77_001, "slow-1@example.com");
-        UserRegistered slow2 = event(77_002, "slow-2@example.com");
-        UserRegistered slow3 = event(77_003, "slow-3@example.com");
-        UserRegistered waiting = event(77_005, "waiting@example.com");
+        RegistrationEvent slow1 = event(77_001, "slow-1@example.com");
+        RegistrationEvent slow2 = event(77_002, "slow-2@example.com");
+        RegistrationEvent slow3 = event(77_003, "slow-3@example.com");
+        RegistrationEvent waiting = event(77_005, "waiting@example.com");
 
         CompletableFuture<Void> consumer = CompletableFuture
                 .runAsync(() -> mailer.accept(List.<RegistrationEvent>of(slow1, slow2, slow3, waiting)));
@@ -114,9 +116,9 @@ class ClaimWaitTests {
         return sendCloud.calls().stream().filter(c -> c.field("xsmtpapi").contains("\"" + to + "\"")).count();
     }
 
-    private static UserRegistered event(long userId, String email) {
+    private static RegistrationEvent event(long userId, String email) {
         Instant now = Instant.now();
-        return new UserRegistered(UUID.randomUUID(), now, userId, "N", email, "t-" + userId, "a-" + userId,
-                now.plus(Duration.ofHours(1)));
+        return SealedChallenges.v2(new UserRegistered(UUID.randomUUID(), now, userId, "N", email, "t-" + userId,
+                "a-" + userId, now.plus(Duration.ofHours(1))));
     }
 }

@@ -21,7 +21,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.verimail.events.registration.RegistrationEvent;
 import dev.verimail.events.registration.UserRegistered;
+import dev.verimail.testbed.SealedChallenges;
 import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.testbed.ServiceTest;
 
@@ -79,7 +81,7 @@ class DeliveryClaimTests {
 
     @Test
     void aDeliveryBeingSentIsNotRedrivenUntilItsLeaseIsOverAndThenOnlyTheNewHolderMayFinishIt() {
-        UserRegistered event = event(42_001, Instant.now().plus(Duration.ofHours(1)));
+        RegistrationEvent event = event(42_001, Instant.now().plus(Duration.ofHours(1)));
         Claim recorded = deliveries.record(List.of(event)).toSend().get(0);
         assertThat(recorded.claimToken()).as("recorded, not claimed until a send slot is free").isNull();
         assertThat(claims.claimDue(100)).as("its consumer has a grace period").extracting(Claim::eventId)
@@ -94,7 +96,10 @@ class DeliveryClaimTests {
         Claim second = claims.claimDue(100).stream().filter(c -> c.eventId().equals(event.eventId())).findFirst()
                 .orElseThrow();
         assertThat(second.claimToken()).isNotEqualTo(first.claimToken());
-        assertThat(second.authcode()).isEqualTo(event.authcode());
+        assertThat(second.authcode()).as("kept sealed").isEqualTo(event.sealedAuthcode()).isNotNull();
+        assertThat(SealedChallenges.BOX.open(second.authcode(),
+                dev.verimail.events.secret.SecretBox.authcodeContext(second.userId(), second.token())))
+                .isEqualTo("a-" + second.userId());
 
         assertThat(claims.hold(first)).as("the old holder lost its claim").isFalse();
         assertThat(claims.hold(second)).isTrue();
@@ -110,7 +115,7 @@ class DeliveryClaimTests {
 
     @Test
     void aClaimWhoseLeaseIsOverIsNotHeldEvenIfNobodyTookItOver() {
-        UserRegistered event = event(42_005, Instant.now().plus(Duration.ofHours(1)));
+        RegistrationEvent event = event(42_005, Instant.now().plus(Duration.ofHours(1)));
         Claim claim = claims.claimNew(deliveries.record(List.of(event)).toSend().get(0)).orElseThrow();
 
         leaseOver(event);
@@ -122,7 +127,7 @@ class DeliveryClaimTests {
 
     @Test
     void theConsumerCannotClaimWhatTheRedriveTookAfterTheGracePeriod() {
-        UserRegistered event = event(42_006, Instant.now().plus(Duration.ofHours(1)));
+        RegistrationEvent event = event(42_006, Instant.now().plus(Duration.ofHours(1)));
         Claim recorded = deliveries.record(List.of(event)).toSend().get(0);
 
         leaseOver(event);
@@ -133,7 +138,7 @@ class DeliveryClaimTests {
 
     @Test
     void recordingAnEventTwiceGivesOneClaim() {
-        UserRegistered event = event(42_002, Instant.now().plus(Duration.ofHours(1)));
+        RegistrationEvent event = event(42_002, Instant.now().plus(Duration.ofHours(1)));
 
         assertThat(deliveries.record(List.of(event, event)).toSend()).hasSize(1);
         assertThat(deliveries.record(List.of(event)).toSend()).isEmpty();
@@ -144,10 +149,10 @@ class DeliveryClaimTests {
     @Test
     void aReissueInTheSameBatchLeavesOnlyTheNewLinkToSend() {
         Instant now = Instant.now();
-        UserRegistered first = new UserRegistered(UUID.randomUUID(), now, 42_003, "N", "batch@example.com", "t1",
-                "a1", now.plus(Duration.ofHours(1)));
-        VerificationReissued second = new VerificationReissued(UUID.randomUUID(), now.plusMillis(5), 42_003, "N",
-                "batch@example.com", "t2", "a2", now.plus(Duration.ofHours(1)));
+        RegistrationEvent first = SealedChallenges.v2(new UserRegistered(UUID.randomUUID(), now, 42_003, "N",
+                "batch@example.com", "t1", "a1", now.plus(Duration.ofHours(1))));
+        RegistrationEvent second = SealedChallenges.v2(new VerificationReissued(UUID.randomUUID(), now.plusMillis(5),
+                42_003, "N", "batch@example.com", "t2", "a2", now.plus(Duration.ofHours(1))));
 
         Deliveries.Recorded recorded = deliveries.record(List.of(first, second));
 
@@ -160,10 +165,10 @@ class DeliveryClaimTests {
     @Test
     void anOlderEventArrivingAfterANewerOneOfTheSameUserIsMoot() {
         Instant now = Instant.now();
-        VerificationReissued newer = new VerificationReissued(UUID.randomUUID(), now, 42_004, "N", "late@example.com",
-                "t2", "a2", now.plus(Duration.ofHours(1)));
-        UserRegistered older = new UserRegistered(UUID.randomUUID(), now.minusSeconds(60), 42_004, "N",
-                "late@example.com", "t1", "a1", now.plus(Duration.ofHours(1)));
+        RegistrationEvent newer = SealedChallenges.v2(new VerificationReissued(UUID.randomUUID(), now, 42_004, "N",
+                "late@example.com", "t2", "a2", now.plus(Duration.ofHours(1))));
+        RegistrationEvent older = SealedChallenges.v2(new UserRegistered(UUID.randomUUID(), now.minusSeconds(60),
+                42_004, "N", "late@example.com", "t1", "a1", now.plus(Duration.ofHours(1))));
 
         deliveries.record(List.of(newer));
         Deliveries.Recorded late = deliveries.record(List.of(older));
@@ -185,7 +190,7 @@ class DeliveryClaimTests {
     }
 
     /** What a lease (or grace period) running out looks like: the row is due. */
-    private void leaseOver(UserRegistered event) {
+    private void leaseOver(RegistrationEvent event) {
         write("UPDATE delivery SET next_attempt_at = ? WHERE event_id = ?",
                 LocalDateTime.ofInstant(Instant.now().minusSeconds(1), ZoneOffset.UTC), event.eventId().toString());
     }
@@ -207,9 +212,9 @@ class DeliveryClaimTests {
         return id;
     }
 
-    private static UserRegistered event(long userId, Instant expiresAt) {
+    private static RegistrationEvent event(long userId, Instant expiresAt) {
         Instant now = Instant.now();
-        return new UserRegistered(UUID.randomUUID(), now, userId, "N", "claim-" + userId + "@example.com", "t-" + userId,
-                "a-" + userId, expiresAt);
+        return SealedChallenges.v2(new UserRegistered(UUID.randomUUID(), now, userId, "N",
+                "claim-" + userId + "@example.com", "t-" + userId, "a-" + userId, expiresAt));
     }
 }

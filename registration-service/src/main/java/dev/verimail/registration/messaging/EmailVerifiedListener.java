@@ -11,6 +11,8 @@ import dev.verimail.events.verification.EmailVerified;
 import dev.verimail.events.verification.VerificationEvent;
 import dev.verimail.messaging.ConsumerPolicy;
 import dev.verimail.messaging.EventRecords;
+import dev.verimail.messaging.TrustProperties;
+import dev.verimail.messaging.TrustedProducer;
 import dev.verimail.messaging.UnreadableEventException;
 import dev.verimail.registration.user.Registrations;
 
@@ -24,20 +26,23 @@ class EmailVerifiedListener {
 
     private final Registrations registrations;
     private final ConsumerPolicy policy;
+    private final TrustedProducer producer;
 
-    EmailVerifiedListener(Registrations registrations, ConsumerPolicy policy) {
+    EmailVerifiedListener(Registrations registrations, ConsumerPolicy policy, TrustProperties trust) {
         this.registrations = registrations;
         this.policy = policy;
+        this.producer = new TrustedProducer(trust.verificationSource(), VerificationEvent.CLOUD_EVENT_TYPES);
     }
 
     @KafkaListener(id = "registration-email-verified",
             topics = "${registration.topics.verification-events:verification-events}", batch = "true")
     void on(List<ConsumerRecord<String, String>> records, Consumer<?, ?> consumer) {
-        policy.consume(records, consumer, EmailVerifiedListener::read, registrations::markAllVerified);
+        policy.consume(records, consumer, this::read, registrations::markAllVerified);
     }
 
-    private static EmailVerified read(ConsumerRecord<String, String> record) {
-        VerificationEvent event = EventRecords.read(record, VerificationEvent.class);
+    /** Only verification-service's {@code EmailVerified} counts: anything else is dead-lettered with the reason. */
+    private EmailVerified read(ConsumerRecord<String, String> record) {
+        VerificationEvent event = EventRecords.read(record, VerificationEvent.class, producer);
         if (event instanceof EmailVerified verified) {
             if (verified.eventId() == null || verified.verifiedAt() == null || verified.userId() <= 0) {
                 throw new UnreadableEventException("EmailVerified without eventId, userId or verifiedAt");

@@ -1,9 +1,13 @@
 package dev.verimail.registration.messaging;
 
 import org.apache.kafka.clients.admin.NewTopic;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
+
+import dev.verimail.messaging.SecretTopics;
+import dev.verimail.messaging.TrustProperties;
 
 import dev.verimail.registration.config.RegistrationProperties;
 
@@ -12,9 +16,15 @@ import dev.verimail.registration.config.RegistrationProperties;
 class KafkaConfiguration {
 
     @Bean
-    NewTopic registrationEventsTopic(RegistrationProperties properties) {
-        return TopicBuilder.name(properties.topics().registrationEvents())
-                .partitions(properties.topics().partitions()).build();
+    NewTopic registrationEventsTopic(RegistrationProperties properties, TrustProperties trust) {
+        if (trust.registrationRetention().compareTo(properties.verificationTtl()) < 0) {
+            LoggerFactory.getLogger(KafkaConfiguration.class).warn("{} keeps records {} but links live {}: a "
+                    + "consumer that is down longer than the retention loses challenges whose links still work "
+                    + "(VERIMAIL_TRUST_REGISTRATION_RETENTION, REGISTRATION_VERIFICATION_TTL)",
+                    properties.topics().registrationEvents(), trust.registrationRetention(),
+                    properties.verificationTtl());
+        }
+        return SecretTopics.of(properties.topics().registrationEvents(), properties.topics().partitions(), trust);
     }
 
     @Bean

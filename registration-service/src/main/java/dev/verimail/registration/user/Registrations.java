@@ -22,14 +22,11 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.verimail.events.registration.SignupAttempted;
-import dev.verimail.events.registration.UserRegistered;
-import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.events.verification.EmailVerified;
 import dev.verimail.outbox.OutboxWriter;
 import dev.verimail.registration.config.RegistrationProperties;
 import dev.verimail.registration.limit.AbuseLimits;
 import dev.verimail.registration.limit.RateLimitedException;
-import dev.verimail.web.link.SignedTokens;
 
 /**
  * Sign-up and the user's life cycle. Each change and the event that announces it are written in one transaction:
@@ -51,18 +48,18 @@ public class Registrations {
     private final RegistrationProperties properties;
     private final Clock clock;
     private final TransactionTemplate tx;
-    private final SignedTokens tokens;
+    private final ChallengeIssuer challenges;
     private final AbuseLimits limits;
 
     Registrations(Users users, UserRepository repository, ResendThrottleRepository throttles, UserIds ids,
             OutboxWriter outbox, RegistrationProperties properties, Clock clock,
-            PlatformTransactionManager transactions, SignedTokens tokens, AbuseLimits limits) {
+            PlatformTransactionManager transactions, ChallengeIssuer challenges, AbuseLimits limits) {
         this.users = users;
         this.limits = limits;
         this.repository = repository;
         this.throttles = throttles;
         this.ids = ids;
-        this.tokens = tokens;
+        this.challenges = challenges;
         this.outbox = outbox;
         this.properties = properties;
         this.clock = clock;
@@ -123,8 +120,7 @@ public class Registrations {
         limits.takeGlobal(now);
         User user = User.pending(id, signup, now);
         Instant expiresAt = now.plus(properties.verificationTtl());
-        outbox.append(properties.topics().registrationEvents(), new UserRegistered(UUID.randomUUID(), now,
-                user.getId(), user.getName(), user.getEmail(), tokens.issue(expiresAt), Secrets.authcode(), expiresAt));
+        outbox.append(properties.topics().registrationEvents(), challenges.registered(user, now, expiresAt));
         return user;
     }
 
@@ -191,9 +187,7 @@ public class Registrations {
         registered.filter(u -> u.getStatus() == UserStatus.PENDING).ifPresentOrElse(user -> {
             user.challengeIssued(now);
             Instant expiresAt = now.plus(properties.verificationTtl());
-            outbox.append(properties.topics().registrationEvents(), new VerificationReissued(UUID.randomUUID(), now,
-                    user.getId(), user.getName(), user.getEmail(), tokens.issue(expiresAt), Secrets.authcode(),
-                    expiresAt));
+            outbox.append(properties.topics().registrationEvents(), challenges.reissued(user, now, expiresAt));
             log.info("Reissued the verification challenge of user {}", user.getId());
         }, () -> log.debug("Resend requested for an address with no pending user; nothing sent"));
     }

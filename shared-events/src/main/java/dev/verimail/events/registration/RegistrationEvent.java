@@ -1,7 +1,9 @@
 package dev.verimail.events.registration;
 
 import java.time.Instant;
+import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
@@ -25,8 +27,30 @@ public sealed interface RegistrationEvent extends RegistrationTopicEvent permits
     /** Public half of the link: identifies the challenge. URL-safe, at least 128 random bits. */
     String token();
 
-    /** Secret half of the link. Never log it; consumers that keep it store only a hash. */
+    /**
+     * Secret half of the link, in clear: only in v1 events (null in v2). Never log it; consumers that keep it store
+     * only a hash.
+     */
     String authcode();
 
+    /** v2: SHA-256 of the authcode, base64url ({@link dev.verimail.events.secret.AuthcodeDigest}). */
+    String authcodeHash();
+
+    /**
+     * v2: the authcode sealed for the mailer ({@link dev.verimail.events.secret.SecretBox}, context
+     * {@link dev.verimail.events.secret.SecretBox#authcodeContext(long, String)}).
+     */
+    String sealedAuthcode();
+
+    /** Whether this is a v2 event (no authcode in clear). */
+    @JsonIgnore
+    default boolean sealed() {
+        return authcode() == null;
+    }
+
     Instant expiresAt();
+
+    /** Every {@code ce_type} of a challenge this version reads: v2, and v1 for one release. */
+    Set<String> CLOUD_EVENT_TYPES = Set.of(UserRegistered.CLOUD_EVENT_TYPE, UserRegistered.CLOUD_EVENT_TYPE_V1,
+            VerificationReissued.CLOUD_EVENT_TYPE, VerificationReissued.CLOUD_EVENT_TYPE_V1);
 }

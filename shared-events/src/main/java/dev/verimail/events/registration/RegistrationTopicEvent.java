@@ -1,5 +1,7 @@
 package dev.verimail.events.registration;
 
+import java.util.Set;
+
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
@@ -20,4 +22,9 @@ import dev.verimail.events.Event;
 })
 public sealed interface RegistrationTopicEvent extends Event permits RegistrationEvent, RegistrationExpired,
         SignupAttempted {
+
+    /** Every {@code ce_type} of {@code registration-events} this version reads. */
+    Set<String> CLOUD_EVENT_TYPES = Set.of(UserRegistered.CLOUD_EVENT_TYPE, UserRegistered.CLOUD_EVENT_TYPE_V1,
+            VerificationReissued.CLOUD_EVENT_TYPE, VerificationReissued.CLOUD_EVENT_TYPE_V1,
+            RegistrationExpired.CLOUD_EVENT_TYPE, SignupAttempted.CLOUD_EVENT_TYPE);
 }

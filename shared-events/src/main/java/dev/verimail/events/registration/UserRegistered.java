@@ -4,11 +4,18 @@ import java.time.Instant;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * A person signed up: send them the verification link and remember the challenge.
+ * <p>
+ * v2 (what registration-service writes): the one-time secret travels only as {@code authcodeHash} (SHA-256, for
+ * verification-service) and {@code sealedAuthcode} (AES-GCM for the mailer, see
+ * {@link dev.verimail.events.secret.SecretBox}); {@code authcode} is absent. v1 carried the {@code authcode} in
+ * clear; consumers still read it for one release (see the README, "Upgrading to v2 challenge events").
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record UserRegistered(
         UUID eventId,
         Instant occurredAt,
@@ -17,20 +24,38 @@ public record UserRegistered(
         String email,
         String token,
         String authcode,
-        Instant expiresAt) implements RegistrationEvent {
+        Instant expiresAt,
+        String authcodeHash,
+        String sealedAuthcode) implements RegistrationEvent {
 
     public static final String TYPE = "UserRegistered";
-    public static final String CLOUD_EVENT_TYPE = "verimail.registration.UserRegistered.v1";
+    /** What this version writes. */
+    public static final String CLOUD_EVENT_TYPE = "verimail.registration.UserRegistered.v2";
+    /** The earlier version, with the authcode in clear: still read for one release. */
+    public static final String CLOUD_EVENT_TYPE_V1 = "verimail.registration.UserRegistered.v1";
+
+    /** A v1 event (authcode in clear), as earlier versions wrote it. */
+    public UserRegistered(UUID eventId, Instant occurredAt, long userId, String name, String email, String token,
+            String authcode, Instant expiresAt) {
+        this(eventId, occurredAt, userId, name, email, token, authcode, expiresAt, null, null);
+    }
+
+    /** A v2 event: the authcode only hashed and sealed. */
+    public static UserRegistered v2(UUID eventId, Instant occurredAt, long userId, String name, String email,
+            String token, Instant expiresAt, String authcodeHash, String sealedAuthcode) {
+        return new UserRegistered(eventId, occurredAt, userId, name, email, token, null, expiresAt, authcodeHash,
+                sealedAuthcode);
+    }
 
     @Override
     public String cloudEventType() {
-        return CLOUD_EVENT_TYPE;
+        return authcode == null ? CLOUD_EVENT_TYPE : CLOUD_EVENT_TYPE_V1;
     }
 
-    /** Keeps the authcode out of logs and exception messages. */
+    /** Keeps the secret, in any form, out of logs and exception messages. */
     @Override
     public String toString() {
         return "UserRegistered[eventId=" + eventId + ", occurredAt=" + occurredAt + ", userId=" + userId
-                + ", token=" + token + ", expiresAt=" + expiresAt + "]";
+                + ", token=" + token + ", expiresAt=" + expiresAt + ", " + (authcode == null ? "v2" : "v1") + "]";
     }
 }

@@ -4,12 +4,15 @@ import java.time.Instant;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * A pending user asked for a new link. This challenge replaces every earlier one of the user: older links stop
- * working and unsent emails for them are moot.
+ * working and unsent emails for them are moot. Versions as for {@link UserRegistered}: v2 carries
+ * {@code authcodeHash} and {@code sealedAuthcode}, v1 the {@code authcode} in clear.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record VerificationReissued(
         UUID eventId,
         Instant occurredAt,
@@ -18,20 +21,38 @@ public record VerificationReissued(
         String email,
         String token,
         String authcode,
-        Instant expiresAt) implements RegistrationEvent {
+        Instant expiresAt,
+        String authcodeHash,
+        String sealedAuthcode) implements RegistrationEvent {
 
     public static final String TYPE = "VerificationReissued";
-    public static final String CLOUD_EVENT_TYPE = "verimail.registration.VerificationReissued.v1";
+    /** What this version writes. */
+    public static final String CLOUD_EVENT_TYPE = "verimail.registration.VerificationReissued.v2";
+    /** The earlier version, with the authcode in clear: still read for one release. */
+    public static final String CLOUD_EVENT_TYPE_V1 = "verimail.registration.VerificationReissued.v1";
+
+    /** A v1 event (authcode in clear), as earlier versions wrote it. */
+    public VerificationReissued(UUID eventId, Instant occurredAt, long userId, String name, String email, String token,
+            String authcode, Instant expiresAt) {
+        this(eventId, occurredAt, userId, name, email, token, authcode, expiresAt, null, null);
+    }
+
+    /** A v2 event: the authcode only hashed and sealed. */
+    public static VerificationReissued v2(UUID eventId, Instant occurredAt, long userId, String name, String email,
+            String token, Instant expiresAt, String authcodeHash, String sealedAuthcode) {
+        return new VerificationReissued(eventId, occurredAt, userId, name, email, token, null, expiresAt, authcodeHash,
+                sealedAuthcode);
+    }
 
     @Override
     public String cloudEventType() {
-        return CLOUD_EVENT_TYPE;
+        return authcode == null ? CLOUD_EVENT_TYPE : CLOUD_EVENT_TYPE_V1;
     }
 
-    /** Keeps the authcode out of logs and exception messages. */
+    /** Keeps the secret, in any form, out of logs and exception messages. */
     @Override
     public String toString() {
         return "VerificationReissued[eventId=" + eventId + ", occurredAt=" + occurredAt + ", userId=" + userId
-                + ", token=" + token + ", expiresAt=" + expiresAt + "]";
+                + ", token=" + token + ", expiresAt=" + expiresAt + ", " + (authcode == null ? "v2" : "v1") + "]";
     }
 }

@@ -1,5 +1,7 @@
 package dev.verimail.events.verification;
 
+import java.util.Set;
+
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
@@ -11,4 +13,7 @@ import dev.verimail.events.Event;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes(@JsonSubTypes.Type(value = EmailVerified.class, name = EmailVerified.TYPE))
 public sealed interface VerificationEvent extends Event permits EmailVerified {
+
+    /** Every {@code ce_type} of {@code verification-events} this version reads. */
+    Set<String> CLOUD_EVENT_TYPES = Set.of(EmailVerified.CLOUD_EVENT_TYPE);
 }

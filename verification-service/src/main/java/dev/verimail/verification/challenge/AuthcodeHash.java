@@ -1,11 +1,11 @@
 package dev.verimail.verification.challenge;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+
+import dev.verimail.events.secret.AuthcodeDigest;
 
 /**
- * What we keep of an authcode: its SHA-256.
+ * What we keep of an authcode: its SHA-256, as a v2 challenge event brings it ({@link AuthcodeDigest}).
  * <p>
  * A slow password hash (bcrypt, scrypt, Argon2) exists to make guessing low-entropy secrets such as passwords
  * expensive. An authcode is 256 bits from {@code SecureRandom}: even with the hash in hand, finding a preimage by
@@ -18,12 +18,7 @@ final class AuthcodeHash {
     }
 
     static byte[] of(String authcode) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(authcode.getBytes(StandardCharsets.UTF_8));
-        }
-        catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return AuthcodeDigest.bytes(authcode);
     }
 
     /** Compares in constant time, so response times say nothing about how much of a guess was right. */

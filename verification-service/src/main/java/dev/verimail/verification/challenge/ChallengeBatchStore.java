@@ -86,7 +86,7 @@ class ChallengeBatchStore {
             ps.setLong(11, ChallengeIds.next());
             ps.setString(1, data.eventId());
             ps.setString(2, data.token());
-            ps.setBytes(3, AuthcodeHash.of(data.authcode()));
+            ps.setBytes(3, data.authcodeHash());
             ps.setLong(4, data.userId());
             ps.setString(5, data.email());
             ps.setString(6, data.name());

@@ -5,16 +5,19 @@ import java.time.temporal.ChronoUnit;
 import java.util.regex.Pattern;
 
 import dev.verimail.events.registration.RegistrationEvent;
+import dev.verimail.events.secret.AuthcodeDigest;
 
 /**
  * A challenge as announced by an event, checked field by field. Times are cut to microseconds, what the database
  * keeps, so comparisons in Java and SQL agree.
  */
-record ChallengeData(String eventId, long userId, String name, String email, String token, String authcode,
+record ChallengeData(String eventId, long userId, String name, String email, String token, byte[] authcodeHash,
         Instant issuedAt, Instant expiresAt) {
 
     /** The alphabet and length registration-service's links use (see the UserRegistered schema). */
     private static final Pattern LINK_PART = Pattern.compile("[A-Za-z0-9_-]{1,256}");
+    /** base64url SHA-256, no padding. */
+    private static final Pattern HASH = Pattern.compile("[A-Za-z0-9_-]{43}");
 
     /**
      * @throws IllegalArgumentException naming the first field that is missing or out of range; never with a value,
@@ -29,9 +32,19 @@ record ChallengeData(String eventId, long userId, String name, String email, Str
         String name = event.name() == null ? "" : event.name();
         require(name.codePointCount(0, name.length()) <= 100, "name");
         require(isWellFormed(event.token()), "token");
-        require(isWellFormed(event.authcode()), "authcode");
+        byte[] hash;
+        if (event.sealed()) {
+            // v2: the hash is all this service gets of the authcode
+            require(event.authcodeHash() != null && HASH.matcher(event.authcodeHash()).matches(), "authcodeHash");
+            hash = AuthcodeDigest.decode(event.authcodeHash());
+        }
+        else {
+            // v1, read for one release: the authcode in clear, hashed at once and never kept
+            require(isWellFormed(event.authcode()), "authcode");
+            hash = AuthcodeDigest.bytes(event.authcode());
+        }
         return new ChallengeData(event.eventId().toString(), event.userId(), name, event.email(), event.token(),
-                event.authcode(), event.occurredAt().truncatedTo(ChronoUnit.MICROS),
+                hash, event.occurredAt().truncatedTo(ChronoUnit.MICROS),
                 event.expiresAt().truncatedTo(ChronoUnit.MICROS));
     }
 

@@ -5,6 +5,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 
+import dev.verimail.messaging.SecretTopics;
+import dev.verimail.messaging.TrustProperties;
+
 import dev.verimail.verification.config.VerificationProperties;
 
 /** The topics this service writes or reads, created at start-up if missing; the consumer policy is the messaging module's. */
@@ -12,15 +15,14 @@ import dev.verimail.verification.config.VerificationProperties;
 class KafkaConfiguration {
 
     @Bean
-    NewTopic registrationEventsTopic(VerificationProperties properties) {
-        return TopicBuilder.name(properties.topics().registrationEvents())
-                .partitions(properties.topics().partitions()).build();
+    NewTopic registrationEventsTopic(VerificationProperties properties, TrustProperties trust) {
+        return SecretTopics.of(properties.topics().registrationEvents(), properties.topics().partitions(), trust);
     }
 
     @Bean
-    NewTopic registrationEventsDeadLetterTopic(VerificationProperties properties) {
-        return TopicBuilder.name(properties.topics().registrationEvents() + ".DLT")
-                .partitions(properties.topics().partitions()).build();
+    NewTopic registrationEventsDeadLetterTopic(VerificationProperties properties, TrustProperties trust) {
+        return SecretTopics.of(properties.topics().registrationEvents() + ".DLT", properties.topics().partitions(),
+                trust);
     }
 
     @Bean

@@ -13,6 +13,8 @@ import dev.verimail.events.registration.RegistrationTopicEvent;
 import dev.verimail.events.registration.SignupAttempted;
 import dev.verimail.messaging.ConsumerPolicy;
 import dev.verimail.messaging.EventRecords;
+import dev.verimail.messaging.TrustProperties;
+import dev.verimail.messaging.TrustedProducer;
 import dev.verimail.messaging.UnreadableEventException;
 import dev.verimail.verification.challenge.Challenges;
 
@@ -28,16 +30,18 @@ class RegistrationEventListener {
 
     private final Challenges challenges;
     private final ConsumerPolicy policy;
+    private final TrustedProducer producer;
 
-    RegistrationEventListener(Challenges challenges, ConsumerPolicy policy) {
+    RegistrationEventListener(Challenges challenges, ConsumerPolicy policy, TrustProperties trust) {
         this.challenges = challenges;
         this.policy = policy;
+        this.producer = new TrustedProducer(trust.registrationSource(), RegistrationTopicEvent.CLOUD_EVENT_TYPES);
     }
 
     @KafkaListener(id = "verification-challenges",
             topics = "${verification.topics.registration-events:registration-events}", batch = "true")
     void on(List<ConsumerRecord<String, String>> records, Consumer<?, ?> consumer) {
-        policy.consume(records, consumer, RegistrationEventListener::read, events -> {
+        policy.consume(records, consumer, this::read, events -> {
             // challenges first: a user's expiry always follows their challenges on the topic (same key)
             challenges.receiveAll(events.stream().filter(RegistrationEvent.class::isInstance)
                     .map(RegistrationEvent.class::cast).toList());
@@ -46,8 +50,9 @@ class RegistrationEventListener {
         });
     }
 
-    private static RegistrationTopicEvent read(ConsumerRecord<String, String> record) {
-        RegistrationTopicEvent event = EventRecords.read(record, RegistrationTopicEvent.class);
+    /** Only registration-service's events count: anything else is dead-lettered with the reason. */
+    private RegistrationTopicEvent read(ConsumerRecord<String, String> record) {
+        RegistrationTopicEvent event = EventRecords.read(record, RegistrationTopicEvent.class, producer);
         if (event == null || event instanceof SignupAttempted) {
             // SignupAttempted: the mailer's business (a notice to the owner); nothing changes for verification
             return null;

@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,10 +31,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.verimail.events.Event;
 import dev.verimail.events.Topics;
+import dev.verimail.events.registration.RegistrationEvent;
 import dev.verimail.events.registration.RegistrationExpired;
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.events.registration.VerificationReissued;
+import dev.verimail.outbox.CloudEventRecords;
 import dev.verimail.outbox.EventJson;
+import dev.verimail.testbed.SealedChallenges;
 import dev.verimail.testbed.ServiceTest;
 import dev.verimail.testbed.TestBedInitializer;
 import dev.verimail.testbed.TestHttp;
@@ -165,7 +167,9 @@ class RetentionTests {
 
     private static void publish(KafkaProducer<String, String> producer, Event event)
             throws InterruptedException, ExecutionException {
-        producer.send(new ProducerRecord<>(Topics.REGISTRATION_EVENTS, event.key(), EventJson.write(event))).get();
+        Event sent = event instanceof RegistrationEvent challenge ? SealedChallenges.v2(challenge) : event;
+        producer.send(CloudEventRecords.of(Topics.REGISTRATION_EVENTS, sent.key(), sent.eventId().toString(),
+                sent.cloudEventType(), "/verimail/registration-service", sent.occurredAt(), EventJson.write(sent))).get();
     }
 
     private static UserRegistered registered(long userId, Instant at, Instant expiresAt) {

@@ -1,0 +1,58 @@
+package dev.verimail.registration.user;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.UUID;
+
+import org.springframework.stereotype.Component;
+
+import dev.verimail.events.registration.UserRegistered;
+import dev.verimail.events.registration.VerificationReissued;
+import dev.verimail.events.secret.AuthcodeDigest;
+import dev.verimail.events.secret.SecretBox;
+import dev.verimail.web.link.SignedTokens;
+
+/**
+ * A new verification link for a user, as the v2 event that announces it. The token names the challenge (a
+ * {@link SignedTokens signed token}); the authcode, 256 random bits, URL-safe, is its secret and exists in clear
+ * only here, for the time it takes to hash and seal it: verification-service gets its SHA-256, the mailer the
+ * authcode sealed with {@code VERIMAIL_SECRET_KEYS}. The outbox row and the Kafka record hold the same two.
+ */
+@Component
+class ChallengeIssuer {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+
+    private final SignedTokens tokens;
+    private final SecretBox box;
+
+    ChallengeIssuer(SignedTokens tokens, SecretBox box) {
+        this.tokens = tokens;
+        this.box = box;
+    }
+
+    UserRegistered registered(User user, Instant now, Instant expiresAt) {
+        Link link = link(user.getId(), expiresAt);
+        return UserRegistered.v2(UUID.randomUUID(), now, user.getId(), user.getName(), user.getEmail(), link.token,
+                expiresAt, link.authcodeHash, link.sealedAuthcode);
+    }
+
+    VerificationReissued reissued(User user, Instant now, Instant expiresAt) {
+        Link link = link(user.getId(), expiresAt);
+        return VerificationReissued.v2(UUID.randomUUID(), now, user.getId(), user.getName(), user.getEmail(),
+                link.token, expiresAt, link.authcodeHash, link.sealedAuthcode);
+    }
+
+    private Link link(long userId, Instant expiresAt) {
+        String token = tokens.issue(expiresAt);
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String authcode = BASE64URL.encodeToString(secret);
+        return new Link(token, AuthcodeDigest.of(authcode), box.seal(authcode, SecretBox.authcodeContext(userId, token)));
+    }
+
+    private record Link(String token, String authcodeHash, String sealedAuthcode) {
+    }
+}
