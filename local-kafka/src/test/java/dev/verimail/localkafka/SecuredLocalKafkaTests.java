@@ -133,8 +133,15 @@ class SecuredLocalKafkaTests {
         try (Admin admin = Admin.create(clientConfig(KafkaAccess.REGISTRATION, PASSWORDS.get(KafkaAccess.REGISTRATION)))) {
             admin.createTopics(List.of(new NewTopic(KafkaAccess.VERIFICATION_EVENTS + KafkaAccess.DLT, 3, (short) 1)))
                     .all().get(30, TimeUnit.SECONDS);
-            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
-                    .contains(KafkaAccess.VERIFICATION_EVENTS + KafkaAccess.DLT);
+            // the broker's metadata may lag the controller's answer for a moment
+            long deadline = System.currentTimeMillis() + 15_000;
+            Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            while (!topics.contains(KafkaAccess.VERIFICATION_EVENTS + KafkaAccess.DLT)
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+                topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            }
+            assertThat(topics).contains(KafkaAccess.VERIFICATION_EVENTS + KafkaAccess.DLT);
         }
     }
 

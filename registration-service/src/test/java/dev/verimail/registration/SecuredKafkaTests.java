@@ -83,8 +83,9 @@ class SecuredKafkaTests {
     @Test
     void theServiceCreatedTheTopicsItDeclaresAsItsAclsAllow() throws Exception {
         try (Admin admin = Admin.create(SecuredKafkaTestBed.clientProperties(bootstrapServers, KafkaAccess.REGISTRATION))) {
-            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains(Topics.REGISTRATION_EVENTS,
-                    Topics.VERIFICATION_EVENTS, Topics.VERIFICATION_EVENTS + ".DLT");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains(Topics.REGISTRATION_EVENTS,
+                            Topics.VERIFICATION_EVENTS, Topics.VERIFICATION_EVENTS + ".DLT"));
         }
     }
 
