@@ -2,8 +2,20 @@ package dev.verimail.testbed;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationContextInitializer;
@@ -66,10 +78,50 @@ public class SecuredKafkaTestBed implements ApplicationContextInitializer<Config
         new TestBedInitializer().initialize(context);
     }
 
-    /** Client properties for a producer, consumer or admin that logs in as {@code user} (one of {@link #PASSWORDS}). */
+    /**
+     * Client properties for a producer, consumer or admin that logs in as {@code user} (one of {@link #PASSWORDS},
+     * or {@link KafkaAccess#ADMIN}, the super user).
+     */
     public static Map<String, Object> clientProperties(String bootstrapServers, String user) {
-        Map<String, Object> properties = new HashMap<>(LocalKafka.saslClientProperties(user, PASSWORDS.get(user)));
+        String password = user.equals(KafkaAccess.ADMIN) ? ADMIN_PASSWORD : PASSWORDS.get(user);
+        Map<String, Object> properties = new HashMap<>(LocalKafka.saslClientProperties(user, password));
         properties.put("bootstrap.servers", bootstrapServers);
         return properties;
+    }
+
+    /** Sends one record as {@code user} and waits for the broker's answer (an authorization error, say). */
+    public static void send(String bootstrapServers, String user, String topic, String key, String value)
+            throws Exception {
+        Map<String, Object> config = clientProperties(bootstrapServers, user);
+        config.put("max.block.ms", 5000);
+        config.put("request.timeout.ms", 5000);
+        config.put("delivery.timeout.ms", 10_000);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
+                new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Reads {@code topic} from its beginning as the super user until a record with {@code key} comes (60 s at most). */
+    public static ConsumerRecord<String, String> awaitRecord(String bootstrapServers, String topic, String key) {
+        Map<String, Object> config = clientProperties(bootstrapServers, KafkaAccess.ADMIN);
+        config.put("group.id", "test-admin-reader-" + UUID.randomUUID());
+        config.put("auto.offset.reset", "earliest");
+        config.put("enable.auto.commit", false);
+        List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    seen.add(record);
+                    if (key.equals(record.key())) {
+                        return record;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no record with key " + key + " on " + topic + " within 60 s; saw " + seen.size());
     }
 }
