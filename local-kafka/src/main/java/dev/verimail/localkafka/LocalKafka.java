@@ -81,15 +81,18 @@ public final class LocalKafka implements AutoCloseable {
      * checked against ACLs, nothing being allowed without one. {@code admin} (super user, password
      * {@code adminPassword}) is the only user at first: its credential is written when the data directory is
      * formatted, so a directory formatted unauthenticated keeps no admin (use a fresh one). The controller listener
-     * (same JVM) takes SASL/PLAIN with the same admin password.
+     * (same JVM) takes SASL/PLAIN with the same admin password. The broker's configuration, admin password included,
+     * is written to {@code server.properties} in the data directory: keep that directory private.
      */
     public static LocalKafka secured(Path dataDir, int port, int controllerPort, int partitions, String adminPassword) {
         if (adminPassword == null || adminPassword.isEmpty()) {
             throw new IllegalArgumentException("a secured broker needs an admin password");
         }
-        if (adminPassword.matches(".*[,\\[\\]\"\\s].*")) {
-            // the storage tool's --add-scram syntax, [name=admin,password=...], has no escapes
-            throw new IllegalArgumentException("the admin password must not contain commas, brackets, quotes or spaces");
+        if (adminPassword.matches(".*[,\\[\\]\"\\\\\\s].*")) {
+            // the storage tool's --add-scram syntax, [name=admin,password=...], has no escapes (the same rule as
+            // docker/kafka/common.sh)
+            throw new IllegalArgumentException(
+                    "the admin password must not contain commas, brackets, quotes, backslashes or blanks");
         }
         return new LocalKafka(dataDir, port, controllerPort, partitions, adminPassword);
     }
@@ -117,6 +120,15 @@ public final class LocalKafka implements AutoCloseable {
             Path file = dataDir.resolve("server.properties");
             try (Writer out = Files.newBufferedWriter(file)) {
                 config.store(out, "verimail local Kafka broker (KRaft, single node)");
+            }
+            if (isSecured()) {
+                // it holds the admin password
+                try {
+                    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                }
+                catch (UnsupportedOperationException notPosix) {
+                    // Windows: the user's own directory is all there is
+                }
             }
             if (!Files.exists(logDir.resolve("meta.properties"))) {
                 List<String> format = new ArrayList<>(List.of("format", "-t", Uuid.randomUuid().toString(),

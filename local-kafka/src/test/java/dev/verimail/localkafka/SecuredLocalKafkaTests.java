@@ -165,6 +165,20 @@ class SecuredLocalKafkaTests {
     }
 
     @Test
+    void theAdminPasswordIsCheckedAndTheConfigurationThatHoldsItIsPrivate() throws Exception {
+        for (String bad : List.of("", "a,b", "a]b", "a\"b", "a\\b", "a b")) {
+            assertThatThrownBy(() -> LocalKafka.secured(dir, 1, 2, 1, bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        if (!java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            return; // Windows
+        }
+        assertThat(java.nio.file.Files.getPosixFilePermissions(dir.resolve("server.properties")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    }
+
+    @Test
     void thePolicyNamesEveryPrincipal() {
         assertThat(KafkaAccess.verimail().principals()).containsExactlyInAnyOrder(KafkaAccess.REGISTRATION,
                 KafkaAccess.MAILER, KafkaAccess.VERIFICATION, KafkaAccess.SUBSCRIBER);
