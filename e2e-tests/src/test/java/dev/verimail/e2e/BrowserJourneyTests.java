@@ -91,7 +91,7 @@ class BrowserJourneyTests {
         assertThat(browser.getPageSource()).contains("cross-site-request");
         screenshot("00-cross-site-form-refused");
 
-        try (TopicReader registrations = TopicReader.fromBeginning(stack.kafka.bootstrapServers(), Topics.REGISTRATION_EVENTS)) {
+        try (TopicReader registrations = stack.reader(Topics.REGISTRATION_EVENTS)) {
             assertThat(registrations.readFor(Duration.ofSeconds(3), r -> r.value().contains(email))).isEmpty();
         }
         // the same form from the service's own page goes through (the journey test below signs up that way)
@@ -139,7 +139,7 @@ class BrowserJourneyTests {
     /** Ids are random: the user's id is the key of its {@code UserRegistered}, the public view gives the status. */
     private static String status(String email) {
         if (userId == null) {
-            try (TopicReader registrations = TopicReader.fromBeginning(stack.kafka.bootstrapServers(), Topics.REGISTRATION_EVENTS)) {
+            try (TopicReader registrations = stack.reader(Topics.REGISTRATION_EVENTS)) {
                 userId = registrations.await(r -> r.value().contains("\"email\":\"" + email + "\""), 1,
                         Duration.ofSeconds(30)).get(0).key();
             }

@@ -22,7 +22,6 @@ import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +29,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.verimail.events.Topics;
 import dev.verimail.events.registration.UserRegistered;
+import dev.verimail.localkafka.KafkaAccess;
 import dev.verimail.outbox.CloudEventRecords;
 import dev.verimail.outbox.EventJson;
 import dev.verimail.testbed.DatabaseCoordinates;
@@ -41,7 +41,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Issue 12's check on a whole run: sign-ups, a resend, the emails and the clicks through the three services, then
- * every record of {@code registration-events} and its DLT, every row of every table of the three databases (the
+ * on the broker with SASL and ACLs, every record of {@code registration-events} and its DLT, every row of every table of the three databases (the
  * outbox tables included) and every line the services logged, searched for each authcode the emails carried. None is
  * there: the authcode exists in clear only in the email (the SendCloud call) and in the click. The outbox rows of a
  * sign-up while Kafka is down are checked by registration-service's {@code KafkaOutageTests}.
@@ -125,9 +125,8 @@ class NoSecretInClearTests {
         String poisonAuthcode = "POISON-" + UUID.randomUUID();
         UserRegistered poison = new UserRegistered(UUID.randomUUID(), Instant.now(), 7, "P", " ", "poison-token",
                 poisonAuthcode, Instant.now().plusSeconds(3600));
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers()), new StringSerializer(),
-                new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(stack.client(KafkaAccess.REGISTRATION),
+                new StringSerializer(), new StringSerializer())) {
             producer.send(CloudEventRecords.of(Topics.REGISTRATION_EVENTS, poison.key(), poison.eventId().toString(),
                     poison.cloudEventType(), "/verimail/registration-service", poison.occurredAt(),
                     EventJson.write(poison))).get();
@@ -136,11 +135,10 @@ class NoSecretInClearTests {
         assertThat(authcodes).hasSize(4).doesNotHaveDuplicates().allSatisfy(a -> assertThat(a).hasSizeGreaterThan(40));
         List<String> topic;
         List<ConsumerRecord<String, String>> deadLetters;
-        try (TopicReader reader = TopicReader.fromBeginning(stack.kafka.bootstrapServers(), Topics.REGISTRATION_EVENTS)) {
+        try (TopicReader reader = stack.reader(Topics.REGISTRATION_EVENTS)) {
             topic = reader.readFor(Duration.ofSeconds(3), r -> true).stream().map(NoSecretInClearTests::text).toList();
         }
-        try (TopicReader reader = TopicReader.fromBeginning(stack.kafka.bootstrapServers(),
-                Topics.REGISTRATION_EVENTS + ".DLT")) {
+        try (TopicReader reader = stack.reader(Topics.REGISTRATION_EVENTS + ".DLT")) {
             deadLetters = reader.await(r -> poison.key().equals(r.key()), 2, Duration.ofSeconds(60));
         }
         assertThat(topic).as("4 challenges and the poison").hasSizeGreaterThanOrEqualTo(5);

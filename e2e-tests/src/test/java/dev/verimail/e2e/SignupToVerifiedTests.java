@@ -53,7 +53,7 @@ class SignupToVerifiedTests {
                 "SENDCLOUD_TEMPLATE", "verimail_verify",
                 "SENDCLOUD_FROM", "no-reply@verimail.test",
                 "SENDCLOUD_FROM_NAME", "verimail"));
-        subscriber = TopicReader.fromBeginning(stack.kafka.bootstrapServers(), Topics.VERIFICATION_EVENTS);
+        subscriber = stack.reader(Topics.VERIFICATION_EVENTS);
     }
 
     @AfterAll

@@ -7,12 +7,17 @@ import java.util.List;
 import java.util.Map;
 
 import dev.verimail.localstack.ServiceProcess;
+import dev.verimail.localkafka.KafkaAccess;
+import dev.verimail.localkafka.LocalKafka;
+import dev.verimail.testbed.SecuredKafkaTestBed;
+import dev.verimail.testbed.TopicReader;
 import dev.verimail.testbed.DatabaseCoordinates;
 import dev.verimail.testbed.TestDatabases;
 import dev.verimail.testbed.TestKafka;
 
 /**
- * The whole system for one test class: a fresh database per service on the test server, a Kafka broker, and the
+ * The whole system for one test class: a fresh database per service on the test server, a Kafka broker with
+ * SASL/SCRAM and ACLs (each service logs in as its own principal), and the
  * three services as separate JVMs started from their built jars (run {@code ./mvnw verify}, which packages them
  * before this module's tests run).
  */
@@ -41,7 +46,7 @@ final class VerimailStack implements AutoCloseable {
     static VerimailStack start(String name, Map<String, String> mailerEnvironment) {
         Path repository = Path.of(System.getProperty("verimail.repository", "..")).toAbsolutePath().normalize();
         Path logs = repository.resolve("e2e-tests").resolve("target").resolve("stack-logs").resolve(name);
-        TestKafka.Broker kafka = TestKafka.start();
+        TestKafka.Broker kafka = securedBroker();
         int registrationPort = freePort();
         int verificationPort = freePort();
         int mailerPort = freePort();
@@ -83,8 +88,48 @@ final class VerimailStack implements AutoCloseable {
         env.put("SPRING_DATASOURCE_USERNAME", db.username());
         env.put("SPRING_DATASOURCE_PASSWORD", db.password());
         env.putAll(extra);
+        String principal = name.replace("-service", "");
+        env.put("VERIMAIL_KAFKA_USERNAME", principal);
+        env.put("VERIMAIL_KAFKA_PASSWORD", SecuredKafkaTestBed.PASSWORDS.get(principal));
         return new ServiceProcess(name, port, ServiceProcess.jarOf(repository, name), logs.resolve(name + ".log"),
                 List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), env);
+    }
+
+    /**
+     * The broker as docker compose runs it: SASL/SCRAM clients and ACLs ({@link KafkaAccess#verimail()}), each
+     * service logging in as its own principal ({@link SecuredKafkaTestBed#PASSWORDS}, test-only passwords).
+     */
+    private static TestKafka.Broker securedBroker() {
+        Path dir;
+        try {
+            dir = java.nio.file.Files.createTempDirectory("verimail-e2e-kafka");
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        LocalKafka broker = LocalKafka.secured(dir, freePort(), freePort(), 6, SecuredKafkaTestBed.ADMIN_PASSWORD)
+                .start();
+        broker.grant(KafkaAccess.verimail(), SecuredKafkaTestBed.PASSWORDS);
+        return new TestKafka.Broker() {
+            public String bootstrapServers() {
+                return broker.bootstrapServers();
+            }
+
+            public void stop() {
+                broker.stop();
+                org.springframework.util.FileSystemUtils.deleteRecursively(dir.toFile());
+            }
+        };
+    }
+
+    /** Client properties of the secured broker for {@code user} ({@link KafkaAccess#ADMIN} reads anything). */
+    Map<String, Object> client(String user) {
+        return SecuredKafkaTestBed.clientProperties(kafka.bootstrapServers(), user);
+    }
+
+    /** A reader of {@code topic} from its beginning, logged in as the super user. */
+    TopicReader reader(String topic) {
+        return TopicReader.fromBeginning(client(KafkaAccess.ADMIN), topic);
     }
 
     private static int freePort() {

@@ -38,7 +38,9 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>
  * Configuration from the environment: {@code KAFKA_BOOTSTRAP_SERVERS} (default {@code localhost:9092}),
  * {@code KAFKA_GROUP_ID} (default {@code example-subscriber}), {@code VERIFICATION_EVENTS_TOPIC} (default
- * {@code verification-events}). Ctrl-C stops it cleanly: the poll is woken up, offsets are committed and the
+ * {@code verification-events}); on a broker with authentication (docker compose, any deployment) also
+ * {@code KAFKA_USERNAME} and {@code KAFKA_PASSWORD}, the subscriber's own principal that the operator created for it
+ * (see {@link #credentials}). Ctrl-C stops it cleanly: the poll is woken up, offsets are committed and the
  * consumer leaves its group.
  */
 public final class ExampleSubscriber {
@@ -68,12 +70,20 @@ public final class ExampleSubscriber {
      * @param out receives one line per new {@code EmailVerified}; {@code System.out::println} in {@link #main}
      */
     public ExampleSubscriber(String bootstrapServers, String groupId, String topic, Consumer<String> out) {
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, groupId,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
-                new StringDeserializer(), new StringDeserializer());
+        this(bootstrapServers, groupId, Map.of(), topic, out);
+    }
+
+    /**
+     * @param security the client's login, from {@link #credentials}: empty for a broker without authentication
+     */
+    public ExampleSubscriber(String bootstrapServers, String groupId, Map<String, String> security, String topic,
+            Consumer<String> out) {
+        Map<String, Object> config = new java.util.HashMap<>(security);
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
         this.topic = topic;
         this.out = out;
     }
@@ -82,7 +92,9 @@ public final class ExampleSubscriber {
         String bootstrapServers = env("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
         String groupId = env("KAFKA_GROUP_ID", "example-subscriber");
         String topic = env("VERIFICATION_EVENTS_TOPIC", Topics.VERIFICATION_EVENTS);
-        ExampleSubscriber subscriber = new ExampleSubscriber(bootstrapServers, groupId, topic, System.out::println);
+        Map<String, String> security = credentials(System.getenv("KAFKA_USERNAME"), System.getenv("KAFKA_PASSWORD"));
+        ExampleSubscriber subscriber = new ExampleSubscriber(bootstrapServers, groupId, security, topic,
+                System.out::println);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             subscriber.stop();
             subscriber.awaitStopped(Duration.ofSeconds(10));
@@ -171,6 +183,31 @@ public final class ExampleSubscriber {
     private static String header(ConsumerRecord<?, ?> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? "-" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * How a subscriber logs in to verimail's Kafka: the operator creates a SCRAM principal for it (README, "Kafka:
+     * principals and ACLs") that may read {@code verification-events} in its own consumer group, and gives it the
+     * username and password. They become the three client properties below (SASL_PLAINTEXT; use SASL_SSL and a trust
+     * store where the broker has TLS).
+     *
+     * @return nothing without a username: the broker of the local stack takes no credentials
+     */
+    static Map<String, String> credentials(String username, String password) {
+        if (username == null || username.isBlank()) {
+            return Map.of();
+        }
+        if (password == null || password.isEmpty()) {
+            throw new IllegalArgumentException("KAFKA_USERNAME is set but KAFKA_PASSWORD is not");
+        }
+        return Map.of("security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "SCRAM-SHA-256",
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username="
+                        + quoted(username.trim()) + " password=" + quoted(password) + ";");
+    }
+
+    private static String quoted(String value) {
+        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
     private static String env(String name, String fallback) {

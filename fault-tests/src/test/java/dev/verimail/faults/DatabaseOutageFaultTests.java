@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import dev.verimail.events.Topics;
 import dev.verimail.faults.SendCloudLedger.Answer;
 import dev.verimail.faults.SignupLoad.Attempt;
+import dev.verimail.localkafka.KafkaAccess;
 import dev.verimail.testbed.TopicReader;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -165,7 +166,7 @@ class DatabaseOutageFaultTests {
         FaultStack.query(stack.db.registration(), "SELECT message_key FROM outbox_event WHERE event_type LIKE '%UserRegistered'")
                 .forEach(r -> withEvent.add(Long.parseLong((String) r.get(0))));
         Set<String> emails = attempts.stream().map(Attempt::email).collect(Collectors.toSet());
-        try (TopicReader reader = TopicReader.fromBeginning(stack.kafka.bootstrapServers(), Topics.REGISTRATION_EVENTS)) {
+        try (TopicReader reader = TopicReader.fromBeginning(stack.kafka.client(KafkaAccess.ADMIN), Topics.REGISTRATION_EVENTS)) {
             for (ConsumerRecord<String, String> r : reader.readFor(Duration.ofSeconds(3), r -> true)) {
                 JsonNode event = JSON.readTree(r.value());
                 if ("UserRegistered".equals(event.path("type").asString()) && emails.contains(event.path("email").asString())) {

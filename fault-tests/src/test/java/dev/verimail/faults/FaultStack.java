@@ -66,7 +66,8 @@ final class FaultStack implements AutoCloseable {
         this.logs = repository.resolve("fault-tests").resolve("target").resolve("stack-logs").resolve(name);
         this.db = db;
         this.sendCloud = new SendCloudLedger();
-        this.kafka = KafkaBrokerProcess.on(KafkaBrokerProcess.freePort(), logs.resolve("kafka"));
+        // as docker compose runs it: SASL/SCRAM and ACLs, each service logged in as its own principal
+        this.kafka = KafkaBrokerProcess.secured(KafkaBrokerProcess.freePort(), logs.resolve("kafka"));
     }
 
     /** Starts the broker and {@code instances} copies of each service; the mailers use the good SendCloud key. */
@@ -179,6 +180,7 @@ final class FaultStack implements AutoCloseable {
         env.put("SPRING_DATASOURCE_URL", database.url());
         env.put("SPRING_DATASOURCE_USERNAME", database.username());
         env.put("SPRING_DATASOURCE_PASSWORD", database.password());
+        env.putAll(kafka.credentials(name.replace("-service", "")));
         env.putAll(extra);
         String key = name + "-" + (instance + 1);
         int run = restarts.merge(key, 1, Integer::sum);

@@ -20,6 +20,7 @@ import dev.verimail.events.Topics;
 import dev.verimail.faults.SendCloudLedger.Answer;
 import dev.verimail.faults.SignupLoad.Attempt;
 import dev.verimail.testbed.TestHttp;
+import dev.verimail.localkafka.KafkaAccess;
 import dev.verimail.testbed.TopicReader;
 
 /**
@@ -82,7 +83,7 @@ final class Scenario {
         List<Attempt> accepted = attempts.stream().filter(Attempt::accepted).toList();
         Set<String> users = accepted.stream().map(a -> Long.toString(a.userId())).collect(Collectors.toSet());
         List<ConsumerRecord<String, String>> events;
-        try (TopicReader reader = TopicReader.fromBeginning(stack.kafka.bootstrapServers(), Topics.VERIFICATION_EVENTS)) {
+        try (TopicReader reader = TopicReader.fromBeginning(stack.kafka.client(KafkaAccess.ADMIN), Topics.VERIFICATION_EVENTS)) {
             if (confirms > 0) {
                 await("EmailVerified for each of " + users.size() + " users").atMost(SETTLE).pollInSameThread()
                         .until(() -> reader.readFor(Duration.ofMillis(500), r -> users.contains(r.key())).stream()
@@ -107,7 +108,7 @@ final class Scenario {
         }
         int deadLettered = 0;
         for (String topic : List.of(Topics.REGISTRATION_EVENTS + ".DLT", Topics.VERIFICATION_EVENTS + ".DLT")) {
-            try (TopicReader dlt = TopicReader.fromBeginning(stack.kafka.bootstrapServers(), topic)) {
+            try (TopicReader dlt = TopicReader.fromBeginning(stack.kafka.client(KafkaAccess.ADMIN), topic)) {
                 deadLettered += dlt.readFor(Duration.ofSeconds(1), r -> users.contains(r.key())).size();
             }
         }

@@ -19,6 +19,7 @@ import dev.verimail.events.Topics;
 import dev.verimail.faults.SignupLoad.Attempt;
 import dev.verimail.localstack.ServiceProcess;
 import dev.verimail.testbed.TestDatabases;
+import dev.verimail.localkafka.KafkaAccess;
 import dev.verimail.testbed.TopicReader;
 
 /**
@@ -54,7 +55,7 @@ class TwoInstancesFaultTests {
         Set<String> users = attempts.stream().filter(Attempt::accepted).map(a -> Long.toString(a.userId()))
                 .collect(Collectors.toSet());
         List<ConsumerRecord<String, String>> registered;
-        try (TopicReader reader = TopicReader.fromBeginning(stack.kafka.bootstrapServers(), Topics.REGISTRATION_EVENTS)) {
+        try (TopicReader reader = TopicReader.fromBeginning(stack.kafka.client(KafkaAccess.ADMIN), Topics.REGISTRATION_EVENTS)) {
             registered = reader.readFor(Duration.ofSeconds(3), r -> users.contains(r.key()));
         }
         long registeredDistinct = registered.stream().map(r -> TopicReader.header(r, "ce_id")).distinct().count();

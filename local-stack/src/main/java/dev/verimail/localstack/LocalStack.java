@@ -86,7 +86,10 @@ public final class LocalStack {
             }
         }
         int kafkaPort = Integer.parseInt(env.getOrDefault("VERIMAIL_KAFKA_PORT", "9092"));
-        say("Starting Kafka (KRaft, in-process) on localhost:" + kafkaPort + ", data in " + data.resolve("kafka"));
+        // unauthenticated on purpose, and said so: a deployment uses SASL/SCRAM and ACLs (README, "Kafka: principals
+        // and ACLs"); this broker listens on localhost only, for this machine's developer
+        say("Starting Kafka (KRaft, in-process) on localhost:" + kafkaPort + ", unauthenticated and without ACLs "
+                + "(local only), data in " + data.resolve("kafka"));
         kafka = new LocalKafka(data.resolve("kafka"), kafkaPort, kafkaPort + 1, 6).start();
 
         String transport = inbox() ? "built-in inbox (MAILER_TRANSPORT=inbox, for development only; set "
@@ -115,7 +118,7 @@ public final class LocalStack {
                                     -d '{"name":"Ada","email":"ada@example.com"}'
                   Operator     curl -H "Authorization: Bearer $(cat %8$s)" localhost:%9$d/api/deliveries?email=ada@example.com
                   Actuator     http://127.0.0.1:%10$d/actuator/health (and :%11$d, :%12$d)
-                  Kafka        localhost:%3$d
+                  Kafka        localhost:%3$d (unauthenticated, no ACLs: this machine only)
                   Database     %4$s (user %5$s)
                   Logs         %6$s
                 Press Ctrl-C to stop; data stays in %7$s.
@@ -149,6 +152,11 @@ public final class LocalStack {
         vars.put("SERVER_ADDRESS", env.getOrDefault("SERVER_ADDRESS", "127.0.0.1"));
         vars.put("MANAGEMENT_SERVER_PORT", Integer.toString(service.port() + 1000));
         vars.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafka == null ? "localhost:9092" : kafka.bootstrapServers());
+        // the broker takes no credentials: a VERIMAIL_KAFKA_USERNAME of the developer's shell must not reach the services
+        for (String credential : List.of("VERIMAIL_KAFKA_USERNAME", "VERIMAIL_KAFKA_PASSWORD", "VERIMAIL_KAFKA_MECHANISM",
+                "VERIMAIL_KAFKA_SECURITY_PROTOCOL")) {
+            vars.put(credential, "");
+        }
         vars.put("SPRING_DATASOURCE_URL", dbServer + database);
         vars.put("SPRING_DATASOURCE_USERNAME", dbUser);
         vars.put("SPRING_DATASOURCE_PASSWORD", dbPassword);

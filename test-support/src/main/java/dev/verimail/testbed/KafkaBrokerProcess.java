@@ -26,17 +26,40 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final int controllerPort;
+    private final boolean secured;
     private Process process;
 
-    private KafkaBrokerProcess(Path dataDir, int port, int controllerPort) {
+    private KafkaBrokerProcess(Path dataDir, int port, int controllerPort, boolean secured) {
         this.dataDir = dataDir;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.secured = secured;
     }
 
     /** A broker that will listen on {@code port} (the controller on a free port) and keep its log in {@code dataDir}. */
     public static KafkaBrokerProcess on(int port, Path dataDir) {
-        return new KafkaBrokerProcess(dataDir, port, freePort());
+        return new KafkaBrokerProcess(dataDir, port, freePort(), false);
+    }
+
+    /**
+     * As {@link #on}, but with SASL/SCRAM clients and ACLs as docker compose runs it ({@code LocalKafka --secured}):
+     * the principals of {@link dev.verimail.localkafka.KafkaAccess#verimail()} with the test passwords of
+     * {@link SecuredKafkaTestBed}; {@link #client} logs a test client in.
+     */
+    public static KafkaBrokerProcess secured(int port, Path dataDir) {
+        return new KafkaBrokerProcess(dataDir, port, freePort(), true);
+    }
+
+    /** Client properties (bootstrap servers and, on a secured broker, the SASL login of {@code user}). */
+    public Map<String, Object> client(String user) {
+        return secured ? SecuredKafkaTestBed.clientProperties(bootstrapServers(), user)
+                : Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    }
+
+    /** The environment of a service that logs in as {@code principal} (nothing on an unauthenticated broker). */
+    public Map<String, String> credentials(String principal) {
+        return secured ? Map.of("VERIMAIL_KAFKA_USERNAME", principal,
+                "VERIMAIL_KAFKA_PASSWORD", SecuredKafkaTestBed.PASSWORDS.get(principal)) : Map.of();
     }
 
     public long pid() {
@@ -51,8 +74,18 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     public synchronized KafkaBrokerProcess start() {
         try {
             Files.createDirectories(dataDir);
-            process = java(LocalKafka.class.getName(), "--port", Integer.toString(port),
-                    "--controller-port", Integer.toString(controllerPort), "--dir", dataDir.toString())
+            List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port),
+                    "--controller-port", Integer.toString(controllerPort), "--dir", dataDir.toString()));
+            if (secured) {
+                args.add("--secured");
+            }
+            ProcessBuilder builder = java(LocalKafka.class.getName(), args.toArray(String[]::new));
+            if (secured) {
+                builder.environment().put("KAFKA_ADMIN_PASSWORD", SecuredKafkaTestBed.ADMIN_PASSWORD);
+                SecuredKafkaTestBed.PASSWORDS.forEach((user, password) -> builder.environment()
+                        .put("KAFKA_" + user.toUpperCase(java.util.Locale.ROOT) + "_PASSWORD", password));
+            }
+            process = builder
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("broker.log").toFile()))
                     .redirectErrorStream(true).start();
             Runtime.getRuntime().addShutdownHook(new Thread(this::kill, "kill-kafka-" + port));
@@ -103,15 +136,23 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     private void awaitReady(Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
+        Map<String, Object> config = new java.util.HashMap<>(client(dev.verimail.localkafka.KafkaAccess.ADMIN));
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+        try (Admin admin = Admin.create(config)) {
             while (true) {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("Kafka exited with " + process.exitValue() + "; see " + dataDir.resolve("broker.log"));
                 }
                 try {
                     admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
-                    return;
+                    // secured: the broker answers before its main has created the users and ACLs
+                    if (!secured || admin.describeAcls(org.apache.kafka.common.acl.AclBindingFilter.ANY).values()
+                            .get(3, TimeUnit.SECONDS).size() >= dev.verimail.localkafka.KafkaAccess.verimail()
+                                    .aclBindings().size()) {
+                        return;
+                    }
+                    Thread.sleep(200);
                 }
                 catch (Exception e) {
                     if (Instant.now().isAfter(deadline)) {
