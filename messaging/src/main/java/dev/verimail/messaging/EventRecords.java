@@ -18,12 +18,6 @@ public final class EventRecords {
     }
 
     /**
-     * @return the event, or {@code null} for an event type this version does not know (a newer producer's: skipped,
-     *         not an error)
-     * @throws UnreadableEventException for an empty value, invalid JSON or fields of the wrong shape; the message
-     *                                  names the exception class and where parsing failed, never the input
-     */
-    /**
      * Reads a record only if it comes from the topic's producer with a type this version reads
      * ({@link TrustedProducer#check}), and only if its JSON is the event its {@code ce_type} announces (a v2 type
      * with an authcode in clear, say, is not).
@@ -45,6 +39,12 @@ public final class EventRecords {
         return event;
     }
 
+    /**
+     * @return the event, or {@code null} for an event type this version does not know (a newer producer's: skipped,
+     *         not an error)
+     * @throws UnreadableEventException for an empty value, invalid JSON or fields of the wrong shape; the message
+     *                                  names the exception class and where parsing failed, never the input
+     */
     public static <T> T read(ConsumerRecord<String, String> record, Class<T> type) {
         if (record.value() == null || record.value().isBlank()) {
             throw new UnreadableEventException("record without a value");
