@@ -110,6 +110,7 @@ final class VerimailStack implements AutoCloseable {
         LocalKafka broker = LocalKafka.secured(dir, freePort(), freePort(), 6, SecuredKafkaTestBed.ADMIN_PASSWORD)
                 .start();
         broker.grant(KafkaAccess.verimail(), SecuredKafkaTestBed.PASSWORDS);
+        SecuredKafkaTestBed.createTopics(SecuredKafkaTestBed.clientProperties(broker.bootstrapServers(), KafkaAccess.ADMIN));
         return new TestKafka.Broker() {
             public String bootstrapServers() {
                 return broker.bootstrapServers();

@@ -90,6 +90,9 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                     .redirectErrorStream(true).start();
             Runtime.getRuntime().addShutdownHook(new Thread(this::kill, "kill-kafka-" + port));
             awaitReady(Duration.ofSeconds(90));
+            if (secured) {
+                SecuredKafkaTestBed.createTopics(client(dev.verimail.localkafka.KafkaAccess.ADMIN));
+            }
             return this;
         }
         catch (IOException e) {

@@ -89,6 +89,41 @@ public class SecuredKafkaTestBed implements ApplicationContextInitializer<Config
         return properties;
     }
 
+    /**
+     * Creates verimail's four topics as the super user, as docker compose's {@code kafka-setup} does before any service
+     * starts (the challenge topics with a day's retention): a secured broker creates no topic by itself, and a
+     * service's own creation at start-up is a single try that a loaded machine can time out. Topics that exist are
+     * kept.
+     */
+    public static void createTopics(Map<String, Object> adminClient) {
+        Map<String, String> secret = Map.of("retention.ms", "86400000", "segment.ms", "3600000");
+        List<org.apache.kafka.clients.admin.NewTopic> topics = List.of(
+                new org.apache.kafka.clients.admin.NewTopic(KafkaAccess.REGISTRATION_EVENTS, 6, (short) 1).configs(secret),
+                new org.apache.kafka.clients.admin.NewTopic(KafkaAccess.REGISTRATION_EVENTS + KafkaAccess.DLT, 6, (short) 1)
+                        .configs(secret),
+                new org.apache.kafka.clients.admin.NewTopic(KafkaAccess.VERIFICATION_EVENTS, 6, (short) 1),
+                new org.apache.kafka.clients.admin.NewTopic(KafkaAccess.VERIFICATION_EVENTS + KafkaAccess.DLT, 6, (short) 1));
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(adminClient)) {
+            for (var entry : admin.createTopics(topics).values().entrySet()) {
+                try {
+                    entry.getValue().get(60, TimeUnit.SECONDS);
+                }
+                catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                        throw new IllegalStateException("could not create " + entry.getKey(), e.getCause());
+                    }
+                }
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the broker did not create the topics within 60 s", e);
+        }
+    }
+
     /** Sends one record as {@code user} and waits for the broker's answer (an authorization error, say). */
     public static void send(String bootstrapServers, String user, String topic, String key, String value)
             throws Exception {
