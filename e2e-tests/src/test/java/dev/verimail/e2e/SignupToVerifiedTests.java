@@ -37,6 +37,7 @@ class SignupToVerifiedTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    static OtlpReceiver collector;
     static SendCloudStandIn sendCloud;
     static VerimailStack stack;
     static TopicReader subscriber;
@@ -44,6 +45,7 @@ class SignupToVerifiedTests {
     @BeforeAll
     static void startSystem() {
         sendCloud = SendCloudStandIn.start();
+        collector = OtlpReceiver.start();
         stack = VerimailStack.start("sendcloud", Map.of(
                 "MAILER_TRANSPORT", "sendcloud",
                 "SENDCLOUD_ALLOW_HTTP", "true",
@@ -52,7 +54,10 @@ class SignupToVerifiedTests {
                 "SENDCLOUD_BASE_URL", sendCloud.baseUrl(),
                 "SENDCLOUD_TEMPLATE", "verimail_verify",
                 "SENDCLOUD_FROM", "no-reply@verimail.test",
-                "SENDCLOUD_FROM_NAME", "verimail"));
+                "SENDCLOUD_FROM_NAME", "verimail"),
+                // every span exported to the collector stand-in, in batches at most 200 ms old
+                Map.of("VERIMAIL_OTLP_ENDPOINT", collector.endpoint(),
+                        "MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_SCHEDULE_DELAY", "200ms"));
         subscriber = stack.reader(Topics.VERIFICATION_EVENTS);
     }
 
@@ -66,6 +71,9 @@ class SignupToVerifiedTests {
         }
         if (sendCloud != null) {
             sendCloud.close();
+        }
+        if (collector != null) {
+            collector.close();
         }
     }
 
@@ -132,6 +140,76 @@ class SignupToVerifiedTests {
         assertThat(subscriber.readFor(Duration.ofSeconds(3), r -> r.key().equals(Long.toString(id))))
                 .as("one EmailVerified per user, even after a second click").hasSize(1);
         assertThat(callsTo(email)).as("one email per sign-up").hasSize(1);
+    }
+
+    /**
+     * One sign-up is one trace through the three services (the request, the outbox relay's publish, the mailer's
+     * and verification-service's consumers, the delivery and its SendCloud call); the click is a trace of its own
+     * whose confirm span links to the sign-up's, and which {@code EmailVerified} carries to registration-service.
+     * The delivery record and the log lines name the trace.
+     */
+    @Test
+    void oneSignupIsOneTraceAcrossTheThreeServicesAndTheClickLinksToIt() throws Exception {
+        TestHttp registration = new TestHttp(stack.registration.baseUrl());
+        TestHttp verification = new TestHttp(stack.verification.baseUrl());
+        String email = "e2e.traced@example.com";
+        HttpResponse<String> signup = registration.postJson("/api/registrations",
+                JSON.writeValueAsString(Map.of("name", "Traced", "email", email)));
+        assertThat(signup.statusCode()).isEqualTo(202);
+        long id = JSON.readTree(signup.body()).get("id").asLong();
+        String link = JSON.readTree(await().atMost(Duration.ofSeconds(60))
+                .until(() -> callsTo(email), calls -> !calls.isEmpty()).get(0).field("xsmtpapi"))
+                .get("sub").get("%url%").get(0).asString();
+
+        // the delivery record names the trace of the sign-up
+        TestHttp mailer = new TestHttp(stack.mailer.baseUrl());
+        JsonNode delivery = await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(mailer.send(
+                java.net.http.HttpRequest.newBuilder(mailer.uri("/api/deliveries?email=" + email))
+                        .header("Authorization", "Bearer " + stack.mailer.operatorToken())).body()).get(0),
+                d -> d != null && "SENT".equals(d.get("status").asString()));
+        String signupTrace = delivery.get("traceId").asString();
+        assertThat(signupTrace).matches("[0-9a-f]{32}");
+
+        Map<String, String> query = query(link);
+        await().atMost(Duration.ofSeconds(30)).until(() -> verification.send(java.net.http.HttpRequest
+                .newBuilder(URI.create(link)).GET()).statusCode() != 404);
+        assertThat(verification.postForm("/verify", Map.of("token", query.get("token"), "authcode",
+                query.get("authcode"))).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(registration, id), "VERIFIED"::equals);
+
+        // the sign-up's trace, from the request to the SendCloud call and the stored challenge
+        List<String> expected = List.of("registration-service http post /api/registrations",
+                "registration-service registration-events publish", "mailer-service registration-events receive",
+                "mailer-service mailer deliver", "mailer-service mail send",
+                "verification-service registration-events receive");
+        List<String> signupSpans = await().atMost(Duration.ofSeconds(30))
+                .until(() -> names(collector.spansOfTrace(signupTrace)), names -> names.containsAll(expected));
+        assertThat(signupSpans).as("one trace across the three services").containsAll(expected);
+
+        // the click: a trace of its own, linked to the sign-up's, carried by EmailVerified to registration-service
+        OtlpReceiver.ReceivedSpan confirm = await().atMost(Duration.ofSeconds(30)).until(() -> collector.spans()
+                .stream().filter(span -> span.name().equals("verification confirm")
+                        && span.linkedTraceIds().contains(signupTrace)).findFirst(), java.util.Optional::isPresent)
+                .get();
+        assertThat(confirm.service()).isEqualTo("verification-service");
+        String clickTrace = confirm.traceId();
+        assertThat(clickTrace).isNotEqualTo(signupTrace);
+        List<String> clickExpected = List.of("verification-service http post /verify",
+                "verification-service verification-events publish", "registration-service verification-events receive");
+        assertThat(await().atMost(Duration.ofSeconds(30)).until(() -> names(collector.spansOfTrace(clickTrace)),
+                names -> names.containsAll(clickExpected))).containsAll(clickExpected);
+
+        // and the log lines of that work name their trace
+        assertThat(java.nio.file.Files.readAllLines(stack.registration.log())).as("registration-service's log")
+                .anySatisfy(line -> assertThat(line).contains("Registered user " + id).contains(signupTrace))
+                .anySatisfy(line -> assertThat(line).contains("User " + id + " verified").contains(clickTrace));
+        assertThat(java.nio.file.Files.readAllLines(stack.verification.log())).as("verification-service's log")
+                .anySatisfy(line -> assertThat(line).contains("Stored challenge of user " + id).contains(signupTrace));
+    }
+
+    /** "service span-name" of each span, to compare as text. */
+    private static List<String> names(List<OtlpReceiver.ReceivedSpan> spans) {
+        return spans.stream().map(span -> span.service() + " " + span.name()).toList();
     }
 
     private static List<SendCloudStandIn.Call> callsTo(String email) {

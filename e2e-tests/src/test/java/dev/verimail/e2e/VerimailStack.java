@@ -44,6 +44,11 @@ final class VerimailStack implements AutoCloseable {
      * {@code sendcloud} with the SendCloud settings: without them the mailer refuses to start).
      */
     static VerimailStack start(String name, Map<String, String> mailerEnvironment) {
+        return start(name, mailerEnvironment, Map.of());
+    }
+
+    /** As {@link #start(String, Map)}, with {@code everyService} added to the environment of all three. */
+    static VerimailStack start(String name, Map<String, String> mailerEnvironment, Map<String, String> everyService) {
         Path repository = Path.of(System.getProperty("verimail.repository", "..")).toAbsolutePath().normalize();
         Path logs = repository.resolve("e2e-tests").resolve("target").resolve("stack-logs").resolve(name);
         TestKafka.Broker kafka = securedBroker();
@@ -51,8 +56,9 @@ final class VerimailStack implements AutoCloseable {
         int verificationPort = freePort();
         int mailerPort = freePort();
 
-        Map<String, String> common = Map.of("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "VERIMAIL_OUTBOX_POLL_INTERVAL", "200ms");
+        Map<String, String> common = new HashMap<>(Map.of("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "VERIMAIL_OUTBOX_POLL_INTERVAL", "200ms"));
+        common.putAll(everyService);
         Map<String, DatabaseCoordinates> databases = new HashMap<>();
         // a resend is allowed a second after the last link rather than a minute (NoSecretInClearTests resends)
         ServiceProcess registration = service(repository, logs, "registration-service", registrationPort, common,

@@ -33,7 +33,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 @AutoConfiguration(afterName = {
         "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
         "org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration",
-        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+        "dev.verimail.outbox.TracesAutoConfiguration" })
 @EnableConfigurationProperties(OutboxProperties.class)
 public class OutboxAutoConfiguration {
 
@@ -49,7 +50,7 @@ public class OutboxAutoConfiguration {
     @Bean
     OutboxRelay outboxRelay(OutboxSchema schema, JdbcTemplate jdbc, ProducerFactory<String, String> producers,
             ObjectProvider<KafkaAdmin> admin, PlatformTransactionManager transactions, OutboxProperties properties,
-            ObjectProvider<MeterRegistry> meters, OutboxDeadRows deadRows) {
+            ObjectProvider<MeterRegistry> meters, OutboxDeadRows deadRows, Traces traces) {
         KafkaTemplate<String, String> template = new KafkaTemplate<>(producers);
         // The default listener logs the start of failed payloads, which may hold an authcode; the relay logs
         // failures itself, without payloads.
@@ -59,7 +60,7 @@ public class OutboxAutoConfiguration {
         tx.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
         tx.setName("outbox-relay");
         MeterRegistry registry = meters.getIfAvailable(SimpleMeterRegistry::new);
-        OutboxBatch batch = new OutboxBatch(jdbc, template, tx, properties, deadRows, registry);
+        OutboxBatch batch = new OutboxBatch(jdbc, template, tx, properties, deadRows, registry, traces);
         return new OutboxRelay(batch, admin.getIfAvailable(), properties, registry);
     }
 
@@ -78,8 +79,8 @@ public class OutboxAutoConfiguration {
     }
 
     @Bean
-    OutboxWriter outboxWriter(JdbcTemplate jdbc, ObjectProvider<Clock> clock, OutboxRelay relay) {
-        return new OutboxWriter(jdbc, clock.getIfAvailable(Clock::systemUTC), relay::wakeUp);
+    OutboxWriter outboxWriter(JdbcTemplate jdbc, ObjectProvider<Clock> clock, OutboxRelay relay, Traces traces) {
+        return new OutboxWriter(jdbc, clock.getIfAvailable(Clock::systemUTC), relay::wakeUp, traces);
     }
 
     /**

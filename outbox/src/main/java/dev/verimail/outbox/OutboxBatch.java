@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -17,6 +18,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 
 /**
  * One round of the relay, in one READ COMMITTED transaction: claim up to {@code batchSize} of the oldest rows with
@@ -55,9 +58,11 @@ final class OutboxBatch {
     private final OutboxDeadRows deadRows;
     private final Counter published;
     private final Counter dead;
+    private final Traces traces;
 
     OutboxBatch(JdbcTemplate jdbc, KafkaTemplate<String, String> kafka, TransactionTemplate tx,
-            OutboxProperties properties, OutboxDeadRows deadRows, MeterRegistry meters) {
+            OutboxProperties properties, OutboxDeadRows deadRows, MeterRegistry meters, Traces traces) {
+        this.traces = traces;
         this.jdbc = jdbc;
         this.kafka = kafka;
         this.tx = tx;
@@ -72,11 +77,11 @@ final class OutboxBatch {
     Result run() {
         Result result = tx.execute(status -> {
             List<OutboxRow> rows = jdbc.query("""
-                    SELECT id, event_id, topic, message_key, event_type, occurred_at, payload, attempts
+                    SELECT id, event_id, topic, message_key, event_type, occurred_at, payload, attempts, traceparent
                     FROM outbox_event ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED""",
                     (rs, i) -> new OutboxRow(rs.getLong("id"), rs.getString("event_id"), rs.getString("topic"),
                             rs.getString("message_key"), rs.getString("event_type"), UtcTime.get(rs, "occurred_at"),
-                            rs.getString("payload"), rs.getInt("attempts")),
+                            rs.getString("payload"), rs.getInt("attempts"), rs.getString("traceparent")),
                     properties.batchSize());
             return rows.isEmpty() ? Result.EMPTY : settle(rows, awaitAcks(send(rows)));
         });
@@ -88,10 +93,23 @@ final class OutboxBatch {
     private List<CompletableFuture<?>> send(List<OutboxRow> rows) {
         List<CompletableFuture<?>> acks = new ArrayList<>(rows.size());
         for (OutboxRow row : rows) {
-            try {
-                acks.add(kafka.send(row.toRecord(properties.source())));
+            // the producer span continues the trace of the work that wrote the row; the record carries it on
+            Span span = traces.start(row.topic() + " publish", row.traceparent(), Span.Kind.PRODUCER)
+                    .tag("messaging.system", "kafka").tag("messaging.destination.name", row.topic())
+                    .tag("cloudevents.event_type", row.type());
+            try (Tracer.SpanInScope scope = traces.tracer().withSpan(span)) {
+                ProducerRecord<String, String> record = row.toRecord(properties.source());
+                Traces.inject(span, record);
+                acks.add(kafka.send(record).whenComplete((result, error) -> {
+                    if (error != null) {
+                        span.error(error);
+                    }
+                    span.end();
+                }));
             }
             catch (RuntimeException e) {
+                span.error(e);
+                span.end();
                 acks.add(CompletableFuture.failedFuture(e));
             }
         }

@@ -25,7 +25,7 @@ public class OutboxDeadRows {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxDeadRows.class);
 
-    private static final String COLUMNS = "event_id, topic, message_key, event_type, occurred_at, payload";
+    private static final String COLUMNS = "event_id, topic, message_key, event_type, occurred_at, payload, traceparent";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;

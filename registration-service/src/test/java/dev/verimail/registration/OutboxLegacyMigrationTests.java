@@ -78,7 +78,7 @@ class OutboxLegacyMigrationTests {
         assertThat(db.queryForList("SELECT type FROM flyway_outbox_history ORDER BY installed_rank", String.class))
                 .first().isEqualTo("BASELINE");
         assertThat(db.queryForList("SELECT version FROM flyway_outbox_history WHERE type <> 'BASELINE'"
-                + " ORDER BY installed_rank", String.class)).containsExactly("1", "2", "3");
+                + " ORDER BY installed_rank", String.class)).containsExactly("1", "2", "3", "4");
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration", "classpath:db/test-migration")
                 .load().validate();
         Flyway.configure().dataSource(dataSource).table("flyway_outbox_history")

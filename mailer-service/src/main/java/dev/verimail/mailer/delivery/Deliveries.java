@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.List;
 import java.util.Locale;
 
@@ -74,6 +75,11 @@ class Deliveries {
      * user is moot. A {@code VerificationReissued} makes the user's earlier open deliveries moot.
      */
     Recorded record(List<RegistrationEvent> events) {
+        return record(events, Map.of());
+    }
+
+    /** As {@link #record(List)}, each delivery keeping the trace its event came in (by event id), if any. */
+    Recorded record(List<RegistrationEvent> events, Map<UUID, String> traceparents) {
         return transactions.execute(status -> {
             Instant now = clock.instant();
             List<Claim> toSend = new ArrayList<>();
@@ -99,7 +105,8 @@ class Deliveries {
                     initial = DeliveryStatus.FAILED;
                     reason = FailureReason.SUPERSEDED;
                 }
-                if (!insert(event, initial, reason, now)) {
+                String traceparent = traceparents.get(event.eventId());
+                if (!insert(event, initial, reason, now, traceparent)) {
                     log.debug("Event {} was already recorded; not sending again", event.eventId());
                     continue;
                 }
@@ -118,7 +125,7 @@ class Deliveries {
                     toSend.add(new Claim(event.eventId(), null, DeliveryStatus.PENDING,
                             event.getClass().getSimpleName(), event.userId(),
                             event.email(), event.name(), event.token(), event.sealedAuthcode(), event.occurredAt(),
-                            event.expiresAt(), 0, 0));
+                            event.expiresAt(), 0, 0, traceparent));
                 }
             }
             return new Recorded(List.copyOf(toSend), superseded, expired, 0);
@@ -137,9 +144,11 @@ class Deliveries {
         return latest;
     }
 
-    private boolean insert(RegistrationEvent event, DeliveryStatus status, FailureReason reason, Instant now) {
+    private boolean insert(RegistrationEvent event, DeliveryStatus status, FailureReason reason, Instant now,
+            String traceparent) {
         boolean open = status == DeliveryStatus.PENDING;
         MapSqlParameterSource p = new MapSqlParameterSource()
+                .addValue("traceparent", traceparent)
                 .addValue("id", event.eventId().toString())
                 .addValue("type", event.getClass().getSimpleName())
                 .addValue("user", event.userId())
@@ -186,6 +195,10 @@ class Deliveries {
      * {@link FailureReason#SKIPPED} with that reason, and nothing is to be sent.
      */
     Recorded recordNotices(List<SignupAttempted> events, String skipReason) {
+        return recordNotices(events, skipReason, Map.of());
+    }
+
+    Recorded recordNotices(List<SignupAttempted> events, String skipReason, Map<UUID, String> traceparents) {
         return transactions.execute(status -> {
             Instant now = clock.instant();
             List<Claim> toSend = new ArrayList<>();
@@ -213,7 +226,8 @@ class Deliveries {
                     reason = FailureReason.SKIPPED;
                     error = "Not sent: " + skipReason;
                 }
-                if (!insertNotice(event, expiresAt, initial, reason, error, now)) {
+                String traceparent = traceparents.get(event.eventId());
+                if (!insertNotice(event, expiresAt, initial, reason, error, now, traceparent)) {
                     log.debug("Event {} was already recorded; not sending again", event.eventId());
                     continue;
                 }
@@ -225,7 +239,7 @@ class Deliveries {
                 }
                 if (initial == DeliveryStatus.PENDING) {
                     toSend.add(new Claim(event.eventId(), null, DeliveryStatus.PENDING, Claim.NOTICE, event.userId(),
-                            event.email(), event.name(), null, null, event.occurredAt(), expiresAt, 0, 0));
+                            event.email(), event.name(), null, null, event.occurredAt(), expiresAt, 0, 0, traceparent));
                 }
             }
             return new Recorded(List.copyOf(toSend), 0, expired, skipped);
@@ -233,9 +247,10 @@ class Deliveries {
     }
 
     private boolean insertNotice(SignupAttempted event, Instant expiresAt, DeliveryStatus status, FailureReason reason,
-            String error, Instant now) {
+            String error, Instant now, String traceparent) {
         boolean open = status == DeliveryStatus.PENDING;
         MapSqlParameterSource p = new MapSqlParameterSource()
+                .addValue("traceparent", traceparent)
                 .addValue("id", event.eventId().toString())
                 .addValue("type", Claim.NOTICE)
                 .addValue("user", event.userId())
@@ -259,9 +274,9 @@ class Deliveries {
             jdbc.update("""
                     INSERT INTO delivery (event_id, event_type, user_id, email, email_key, name, token, authcode,
                         occurred_at, expires_at, status, attempts, redrives, next_attempt_at, failure_reason,
-                        last_error, created_at, updated_at, finished_at)
+                        last_error, created_at, updated_at, finished_at, traceparent)
                     VALUES (:id, :type, :user, :email, :emailKey, :name, :token, :authcode, :occurredAt, :expiresAt,
-                        :status, 0, 0, :next, :reason, :error, :now, :now, :finished)""", p);
+                        :status, 0, 0, :next, :reason, :error, :now, :now, :finished, :traceparent)""", p);
             return true;
         }
         catch (DuplicateKeyException e) {

@@ -93,6 +93,9 @@ class Delivery {
     @Column(name = "finished_at")
     private Instant finishedAt;
 
+    @Column(length = 55)
+    private String traceparent;
+
     protected Delivery() {
     }
 
@@ -100,7 +103,7 @@ class Delivery {
     DeliveryView view() {
         return new DeliveryView(UUID.fromString(eventId), eventType, userId, email, status, attempts, lastError,
                 failureReason, sendCloudCode, messageId, occurredAt, expiresAt, createdAt, updatedAt, sentAt,
-                nextAttemptAt);
+                nextAttemptAt, dev.verimail.outbox.Traces.traceId(traceparent));
     }
 
     @Override

@@ -3,7 +3,10 @@ package dev.verimail.mailer.delivery;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A delivery as {@code GET /api/deliveries?email=} shows it. Never the token or authcode. */
+/**
+ * A delivery as {@code GET /api/deliveries?email=} shows it. Never the token or authcode. {@code traceId}: the trace
+ * of the sign-up that asked for it (null with tracing off), to find its spans and log lines.
+ */
 public record DeliveryView(
         UUID eventId,
         String eventType,
@@ -20,5 +23,6 @@ public record DeliveryView(
         Instant createdAt,
         Instant updatedAt,
         Instant sentAt,
-        Instant nextAttemptAt) {
+        Instant nextAttemptAt,
+        String traceId) {
 }

@@ -1,6 +1,8 @@
 package dev.verimail.mailer.delivery;
 
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
@@ -48,7 +50,12 @@ public class Mailer {
      * delivery it does not get to (shutdown) is recorded and sent by the re-drive once its grace period is over.
      */
     public void accept(List<RegistrationEvent> events) {
-        send(deliveries.record(events));
+        accept(events, Map.of());
+    }
+
+    /** As {@link #accept(List)}; {@code traceparents}: the trace of each event (by id), which its send continues. */
+    public void accept(List<RegistrationEvent> events, Map<UUID, String> traceparents) {
+        send(deliveries.record(events, traceparents));
     }
 
     /**
@@ -57,8 +64,13 @@ public class Mailer {
      * {@code SENDCLOUD_NOTICE_TEMPLATE}) each is recorded FAILED as SKIPPED instead, with a WARN the first time.
      */
     public void notify(List<SignupAttempted> events) {
+        notify(events, Map.of());
+    }
+
+    /** As {@link #notify(List)}; {@code traceparents}: the trace of each event (by id). */
+    public void notify(List<SignupAttempted> events, Map<UUID, String> traceparents) {
         String skip = transport.sendsNotices() ? null : transport.whyNoNotices();
-        Deliveries.Recorded recorded = deliveries.recordNotices(events, skip);
+        Deliveries.Recorded recorded = deliveries.recordNotices(events, skip, traceparents);
         if (recorded.skipped() > 0) {
             if (warnedAboutNotices.compareAndSet(false, true)) {
                 log.warn("Sign-up attempt notices are not sent: {}. They are recorded as FAILED (SKIPPED) in "

@@ -10,7 +10,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.retry.support.RetryTemplate;
 import org.springframework.stereotype.Component;
 
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+
 import dev.verimail.events.secret.SecretBox;
+import dev.verimail.outbox.Traces;
 import dev.verimail.events.secret.UnsealException;
 import dev.verimail.mailer.config.MailerProperties;
 import dev.verimail.mailer.config.SendCloudProperties;
@@ -38,11 +42,13 @@ class Sender {
 
     private final UnrecordedSends unrecorded;
     private final SecretBox box;
+    private final Traces traces;
 
     Sender(Claims claims, Outcomes outcomes, MailTransport transport, MailerMetrics metrics,
             MailerProperties properties, SendCloudProperties sendCloud, Clock clock, UnrecordedSends unrecorded,
-            SecretBox box) {
+            SecretBox box, Traces traces) {
         this.claims = claims;
+        this.traces = traces;
         this.box = box;
         this.unrecorded = unrecorded;
         this.outcomes = outcomes;
@@ -92,12 +98,40 @@ class Sender {
         run(claim, () -> attempt(claim, false));
     }
 
+    /**
+     * Runs {@code send} in a span that continues the trace of the sign-up that asked for the email (the delivery's
+     * stored {@code traceparent}), so that its log lines and the provider call carry that trace id.
+     */
     private void run(Claim claim, Runnable send) {
-        try {
+        Span span = traces.start("mailer deliver", claim.traceparent(), null)
+                .tag("verimail.event_id", claim.eventId().toString()).tag("verimail.event_type", claim.eventType());
+        try (Tracer.SpanInScope scope = traces.tracer().withSpan(span)) {
             send.run();
         }
         catch (RuntimeException e) {
+            span.error(e);
             log.error("Delivery {} could not be completed; it is re-driven once its lease is over", claim.eventId(), e);
+        }
+        finally {
+            span.end();
+        }
+    }
+
+    /** One call to the provider, in a client span of the delivery's trace. */
+    private SendResult call(Mail mail) {
+        Span span = traces.start("mail send", traces.current(), Span.Kind.CLIENT).tag("verimail.transport",
+                transport.name());
+        try (Tracer.SpanInScope scope = traces.tracer().withSpan(span)) {
+            SendResult r = metrics.timeSend(() -> transport.send(mail));
+            span.tag("verimail.outcome", r.outcome().name());
+            return r;
+        }
+        catch (RuntimeException e) {
+            span.error(e);
+            throw e;
+        }
+        finally {
+            span.end();
         }
     }
 
@@ -158,7 +192,7 @@ class Sender {
                     metrics.firstCall(claim.occurredAt(), clock.instant());
                 }
                 calls.incrementAndGet();
-                SendResult r = metrics.timeSend(() -> transport.send(mail));
+                SendResult r = call(mail);
                 if (r.outcome() == SendResult.Outcome.TRANSIENT) {
                     lastFailure.set(r);
                     log.info("Delivery {}: attempt {} failed, may retry: {}", claim.eventId(),

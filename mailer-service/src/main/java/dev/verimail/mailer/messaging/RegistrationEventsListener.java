@@ -1,7 +1,10 @@
 package dev.verimail.mailer.messaging;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,6 +25,7 @@ import dev.verimail.messaging.EventRecords;
 import dev.verimail.messaging.TrustProperties;
 import dev.verimail.messaging.TrustedProducer;
 import dev.verimail.messaging.UnreadableEventException;
+import dev.verimail.outbox.Traces;
 
 /**
  * Reads {@code registration-events} a poll at a time: the challenges are recorded in one transaction and handed to
@@ -29,6 +33,8 @@ import dev.verimail.messaging.UnreadableEventException;
  * expired ({@link RegistrationExpired}) are deleted;
  * unreadable records are dead-lettered and events of unknown types skipped (see {@link ConsumerPolicy}).
  * The offsets are committed only after that, so a crash means redelivery, which the {@code eventId} dedup absorbs.
+ * Each record is read in a consumer span that continues the producer's trace ({@link Traces#receive}); each delivery
+ * keeps that span's {@code traceparent}, so that its send, later and on another thread, continues the same trace.
  */
 @Component
 class RegistrationEventsListener {
@@ -41,9 +47,12 @@ class RegistrationEventsListener {
     private final ConsumerPolicy policy;
     private final TrustedProducer producer;
     private final SecretBox box;
+    private final Traces traces;
 
-    RegistrationEventsListener(Mailer mailer, ConsumerPolicy policy, TrustProperties trust, SecretBox box) {
+    RegistrationEventsListener(Mailer mailer, ConsumerPolicy policy, TrustProperties trust, SecretBox box,
+            Traces traces) {
         this.mailer = mailer;
+        this.traces = traces;
         this.policy = policy;
         this.producer = new TrustedProducer(trust.registrationSource(), RegistrationTopicEvent.CLOUD_EVENT_TYPES);
         this.box = box;
@@ -52,11 +61,15 @@ class RegistrationEventsListener {
     @KafkaListener(id = "mailer-registration-events", topics = "${mailer.topics.registration-events:registration-events}",
             batch = "true")
     void on(List<ConsumerRecord<String, String>> records, Consumer<?, ?> consumer) {
-        policy.consume(records, consumer, this::read, this::apply);
+        Map<UUID, String> traceparents = new HashMap<>();
+        policy.consume(records, consumer, record -> traces.receiving(record, this::read,
+                (event, traceparent) -> traceparents.put(event.eventId(), traceparent)),
+                events -> apply(events, traceparents));
     }
 
+
     /** Challenges first: a redelivered challenge of a user whose registration expired in the same poll goes too. */
-    private void apply(List<RegistrationTopicEvent> events) {
+    private void apply(List<RegistrationTopicEvent> events, Map<UUID, String> traceparents) {
         List<RegistrationEvent> challenges = new ArrayList<>();
         List<SignupAttempted> attempts = new ArrayList<>();
         List<RegistrationExpired> expired = new ArrayList<>();
@@ -72,10 +85,10 @@ class RegistrationEventsListener {
             }
         }
         if (!challenges.isEmpty()) {
-            mailer.accept(challenges);
+            mailer.accept(challenges, traceparents);
         }
         if (!attempts.isEmpty()) {
-            mailer.notify(attempts);
+            mailer.notify(attempts, traceparents);
         }
         if (!expired.isEmpty()) {
             mailer.forget(expired);

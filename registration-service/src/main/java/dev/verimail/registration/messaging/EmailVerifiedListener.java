@@ -1,6 +1,9 @@
 package dev.verimail.registration.messaging;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -14,6 +17,7 @@ import dev.verimail.messaging.EventRecords;
 import dev.verimail.messaging.TrustProperties;
 import dev.verimail.messaging.TrustedProducer;
 import dev.verimail.messaging.UnreadableEventException;
+import dev.verimail.outbox.Traces;
 import dev.verimail.registration.user.Registrations;
 
 /**
@@ -27,8 +31,11 @@ class EmailVerifiedListener {
     private final Registrations registrations;
     private final ConsumerPolicy policy;
     private final TrustedProducer producer;
+    private final Traces traces;
 
-    EmailVerifiedListener(Registrations registrations, ConsumerPolicy policy, TrustProperties trust) {
+    EmailVerifiedListener(Registrations registrations, ConsumerPolicy policy, TrustProperties trust,
+            Traces traces) {
+        this.traces = traces;
         this.registrations = registrations;
         this.policy = policy;
         this.producer = new TrustedProducer(trust.verificationSource(), VerificationEvent.CLOUD_EVENT_TYPES);
@@ -37,7 +44,11 @@ class EmailVerifiedListener {
     @KafkaListener(id = "registration-email-verified",
             topics = "${registration.topics.verification-events:verification-events}", batch = "true")
     void on(List<ConsumerRecord<String, String>> records, Consumer<?, ?> consumer) {
-        policy.consume(records, consumer, this::read, registrations::markAllVerified);
+        // each record read in its consumer span (the click's trace)
+        Map<UUID, String> traceparents = new HashMap<>();
+        policy.consume(records, consumer, record -> traces.receiving(record, this::read,
+                (event, traceparent) -> traceparents.put(event.eventId(), traceparent)),
+                events -> registrations.markAllVerified(events, traceparents));
     }
 
     /** Only verification-service's {@code EmailVerified} counts: anything else is dead-lettered with the reason. */

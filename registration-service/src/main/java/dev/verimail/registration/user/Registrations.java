@@ -24,6 +24,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.verimail.events.registration.SignupAttempted;
 import dev.verimail.events.verification.EmailVerified;
 import dev.verimail.outbox.OutboxWriter;
+import dev.verimail.outbox.Traces;
 import dev.verimail.registration.config.RegistrationProperties;
 import dev.verimail.registration.limit.AbuseLimits;
 import dev.verimail.registration.limit.RateLimitedException;
@@ -211,6 +212,11 @@ public class Registrations {
      * @return how many users changed
      */
     public int markAllVerified(List<EmailVerified> events) {
+        return markAllVerified(events, Map.of());
+    }
+
+    /** As {@link #markAllVerified(List)}; {@code traceparents}: each event's trace (by id), for the log lines. */
+    public int markAllVerified(List<EmailVerified> events, Map<UUID, String> traceparents) {
         List<EmailVerified> ordered = events.stream().sorted(Comparator.comparingLong(EmailVerified::userId)).toList();
         boolean[] changed = tx.execute(status -> users.markVerified(ordered));
         int count = 0;
@@ -219,7 +225,9 @@ public class Registrations {
             EmailVerified event = ordered.get(i);
             if (changed[i]) {
                 count++;
-                log.info("User {} verified their email (event {})", event.userId(), event.eventId());
+                try (Traces.LogScope trace = Traces.inLogs(traceparents.get(event.eventId()))) {
+                    log.info("User {} verified their email (event {})", event.userId(), event.eventId());
+                }
             }
             else {
                 unchanged.add(event);

@@ -54,12 +54,16 @@ class Challenge {
     @Column(name = "verified_at")
     private Instant verifiedAt;
 
+    @Column(length = 55)
+    private String traceparent;
+
     protected Challenge() {
     }
 
     /** A detached copy of what the confirm path reads with JDBC; never persisted. */
     Challenge(long id, long userId, String email, String name, byte[] authcodeHash, Instant expiresAt,
-            Instant supersededAt) {
+            Instant supersededAt, String traceparent) {
+        this.traceparent = traceparent;
         this.id = id;
         this.userId = userId;
         this.email = email;
@@ -79,6 +83,11 @@ class Challenge {
 
     boolean superseded() {
         return supersededAt != null;
+    }
+
+    /** The trace of the sign-up that sent this link; {@code null} with tracing off or for older rows. */
+    String traceparent() {
+        return traceparent;
     }
 
     long id() {

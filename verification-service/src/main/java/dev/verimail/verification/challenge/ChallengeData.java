@@ -8,11 +8,12 @@ import dev.verimail.events.registration.RegistrationEvent;
 import dev.verimail.events.secret.AuthcodeDigest;
 
 /**
- * A challenge as announced by an event, checked field by field. Times are cut to microseconds, what the database
+ * A challenge as announced by an event, checked field by field; {@code traceparent}: the trace of the sign-up
+ * (the consumer span that received it), to which the click's trace links. Times are cut to microseconds, what the database
  * keeps, so comparisons in Java and SQL agree.
  */
 record ChallengeData(String eventId, long userId, String name, String email, String token, byte[] authcodeHash,
-        Instant issuedAt, Instant expiresAt) {
+        Instant issuedAt, Instant expiresAt, String traceparent) {
 
     /** The alphabet and length registration-service's links use (see the UserRegistered schema). */
     private static final Pattern LINK_PART = Pattern.compile("[A-Za-z0-9_-]{1,256}");
@@ -45,7 +46,12 @@ record ChallengeData(String eventId, long userId, String name, String email, Str
         }
         return new ChallengeData(event.eventId().toString(), event.userId(), name, event.email(), event.token(),
                 hash, event.occurredAt().truncatedTo(ChronoUnit.MICROS),
-                event.expiresAt().truncatedTo(ChronoUnit.MICROS));
+                event.expiresAt().truncatedTo(ChronoUnit.MICROS), null);
+    }
+
+    /** The same challenge, remembering the trace it came in ({@code traceparent} of its consumer span). */
+    ChallengeData tracedBy(String traceparent) {
+        return new ChallengeData(eventId, userId, name, email, token, authcodeHash, issuedAt, expiresAt, traceparent);
     }
 
     /** Whether a token or authcode could be one we issued; anything else is refused before it reaches the database. */

@@ -3,6 +3,8 @@ package dev.verimail.verification.challenge;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
+
+import dev.verimail.outbox.Traces;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -78,10 +80,18 @@ public class Challenges {
      * @throws IllegalArgumentException if an event lacks a field or has one out of range; nothing is stored then
      */
     public int receiveAll(List<? extends RegistrationEvent> events) {
+        return receiveAll(events, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #receiveAll(List)}; {@code traceparents}: the trace each event came in (by event id), kept with its
+     * challenge so that the click's trace links to the sign-up's.
+     */
+    public int receiveAll(List<? extends RegistrationEvent> events, java.util.Map<java.util.UUID, String> traceparents) {
         if (events.isEmpty()) {
             return 0;
         }
-        List<ChallengeData> batch = events.stream().map(ChallengeData::of)
+        List<ChallengeData> batch = events.stream().map(e -> ChallengeData.of(e).tracedBy(traceparents.get(e.eventId())))
                 .sorted(Comparator.comparingLong(ChallengeData::userId)).toList();
         List<ChallengeData> storedNow;
         try {
@@ -100,7 +110,7 @@ public class Challenges {
             }
             int n = 0;
             for (ChallengeData data : batch) {
-                n += receiveAll(List.of(eventOf(events, data))) ;
+                n += receiveAll(List.of(eventOf(events, data)), traceparents);
             }
             return n;
         }
@@ -108,7 +118,9 @@ public class Challenges {
         stored.increment(storedNow.size());
         duplicates.increment(batch.size() - storedNow.size());
         for (ChallengeData data : storedNow) {
-            log.info("Stored challenge of user {} from event {}", data.userId(), data.eventId());
+            try (Traces.LogScope trace = Traces.inLogs(data.traceparent())) {
+                log.info("Stored challenge of user {} from event {}", data.userId(), data.eventId());
+            }
         }
         if (storedNow.size() < batch.size()) {
             log.debug("{} event(s) were received before; nothing changed for them", batch.size() - storedNow.size());

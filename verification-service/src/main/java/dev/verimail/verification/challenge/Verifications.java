@@ -16,11 +16,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.verimail.events.verification.EmailVerified;
 import dev.verimail.outbox.OutboxWriter;
+import dev.verimail.outbox.Traces;
 import dev.verimail.verification.challenge.Outcome.Status;
 import dev.verimail.verification.config.VerificationProperties;
 import dev.verimail.web.link.SignedTokens;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 
 /**
  * Checks links and verifies users.
@@ -47,11 +50,13 @@ public class Verifications {
     private final Counter succeeded;
     private final Counter reannounced;
     private final SignedTokens tokens;
+    private final Traces traces;
 
     Verifications(JdbcTemplate jdbc, ChallengeRepository challengeRepository, UserVerificationRepository users,
             OutboxWriter outbox,
             VerificationProperties properties, Clock clock, PlatformTransactionManager transactions,
-            MeterRegistry meters, SignedTokens tokens) {
+            MeterRegistry meters, SignedTokens tokens, Traces traces) {
+        this.traces = traces;
         this.jdbc = jdbc;
         this.challengeRepository = challengeRepository;
         this.users = users;
@@ -113,7 +118,25 @@ public class Verifications {
             if (lookup.miss() != null) {
                 return lookup.miss();
             }
-            Challenge challenge = lookup.challenge();
+            // the click has a trace of its own (its request's), linked to the sign-up's: a span of it that links the
+            // two, current while the event is appended, so that EmailVerified continues the click's trace
+            Span span = traces.startLinked("verification confirm", lookup.challenge().traceparent());
+            try (Tracer.SpanInScope scope = traces.tracer().withSpan(span)) {
+                return use(lookup.challenge());
+            }
+            finally {
+                span.end();
+            }
+        });
+        if (outcome.status() == Status.VERIFIED) {
+            succeeded.increment();
+            log.info("User {} verified their email", outcome.userId());
+        }
+        return outcome;
+    }
+
+    /** {@link #verify}, once the link is known to be genuine: in its transaction. */
+    private Outcome use(Challenge challenge) {
             long userId = challenge.userId();
             Instant now = now();
             // the user's row is created with its first challenge (ChallengeBatchStore), in the same transaction
@@ -159,12 +182,6 @@ public class Verifications {
             }
             outbox.append(properties.topics().verificationEvents(), announcement(userId, challenge.email(), now));
             return Outcome.verified(Status.VERIFIED, challenge, challenge.email(), now);
-        });
-        if (outcome.status() == Status.VERIFIED) {
-            succeeded.increment();
-            log.info("User {} verified their email", outcome.userId());
-        }
-        return outcome;
     }
 
     /**
@@ -206,10 +223,11 @@ public class Verifications {
             return new Lookup(null, rejected("malformed", Outcome.notValid()));
         }
         List<Challenge> found = jdbcRead ? jdbc.query("""
-                SELECT id, user_id, email, name, authcode_hash, expires_at, superseded_at
+                SELECT id, user_id, email, name, authcode_hash, expires_at, superseded_at, traceparent
                 FROM challenge WHERE token = ?""", (rs, i) -> new Challenge(rs.getLong("id"), rs.getLong("user_id"),
                         rs.getString("email"), rs.getString("name"), rs.getBytes("authcode_hash"),
-                        SqlTime.get(rs, "expires_at"), SqlTime.get(rs, "superseded_at")), token)
+                        SqlTime.get(rs, "expires_at"), SqlTime.get(rs, "superseded_at"), rs.getString("traceparent")),
+                        token)
                 : challengeRepository.findByToken(token).stream().toList();
         if (found.isEmpty()) {
             return new Lookup(null, switch (tokens.check(token, now())) {

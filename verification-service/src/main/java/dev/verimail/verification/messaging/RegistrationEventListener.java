@@ -1,6 +1,9 @@
 package dev.verimail.verification.messaging;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,6 +19,7 @@ import dev.verimail.messaging.EventRecords;
 import dev.verimail.messaging.TrustProperties;
 import dev.verimail.messaging.TrustedProducer;
 import dev.verimail.messaging.UnreadableEventException;
+import dev.verimail.outbox.Traces;
 import dev.verimail.verification.challenge.Challenges;
 
 /**
@@ -23,7 +27,8 @@ import dev.verimail.verification.challenge.Challenges;
  * transaction, then forgets the users of every {@code RegistrationExpired} of the poll (a second transaction; a
  * retried poll changes nothing twice). {@code SignupAttempted} (a notice for the mailer) is acknowledged and skipped.
  * Idempotent by {@code eventId}; events of types this version does not know are skipped, unreadable
- * records are dead-lettered, a failing database is waited out (see {@link ConsumerPolicy}).
+ * records are dead-lettered, a failing database is waited out (see {@link ConsumerPolicy}). Each record is read in
+ * a consumer span of the sign-up's trace, whose {@code traceparent} the challenge keeps.
  */
 @Component
 class RegistrationEventListener {
@@ -31,9 +36,11 @@ class RegistrationEventListener {
     private final Challenges challenges;
     private final ConsumerPolicy policy;
     private final TrustedProducer producer;
+    private final Traces traces;
 
-    RegistrationEventListener(Challenges challenges, ConsumerPolicy policy, TrustProperties trust) {
+    RegistrationEventListener(Challenges challenges, ConsumerPolicy policy, TrustProperties trust, Traces traces) {
         this.challenges = challenges;
+        this.traces = traces;
         this.policy = policy;
         this.producer = new TrustedProducer(trust.registrationSource(), RegistrationTopicEvent.CLOUD_EVENT_TYPES);
     }
@@ -41,14 +48,17 @@ class RegistrationEventListener {
     @KafkaListener(id = "verification-challenges",
             topics = "${verification.topics.registration-events:registration-events}", batch = "true")
     void on(List<ConsumerRecord<String, String>> records, Consumer<?, ?> consumer) {
-        policy.consume(records, consumer, this::read, events -> {
+        Map<UUID, String> traceparents = new HashMap<>();
+        policy.consume(records, consumer, record -> traces.receiving(record, this::read,
+                (event, traceparent) -> traceparents.put(event.eventId(), traceparent)), events -> {
             // challenges first: a user's expiry always follows their challenges on the topic (same key)
             challenges.receiveAll(events.stream().filter(RegistrationEvent.class::isInstance)
-                    .map(RegistrationEvent.class::cast).toList());
+                    .map(RegistrationEvent.class::cast).toList(), traceparents);
             challenges.forget(events.stream().filter(RegistrationExpired.class::isInstance)
                     .map(RegistrationExpired.class::cast).toList());
         });
     }
+
 
     /** Only registration-service's events count: anything else is dead-lettered with the reason. */
     private RegistrationTopicEvent read(ConsumerRecord<String, String> record) {
