@@ -45,7 +45,10 @@ final class Manifests {
     }
 
     static Yaml yaml() {
-        return new Yaml(new SafeConstructor(new LoaderOptions()));
+        LoaderOptions options = new LoaderOptions();
+        // a key given twice is a mistake kubectl refuses too
+        options.setAllowDuplicateKeys(false);
+        return new Yaml(new SafeConstructor(options));
     }
 
     /** Every document of one YAML file, in order (empty documents dropped). */

@@ -93,6 +93,24 @@ class ServiceManifestTests {
         }
     }
 
+    /**
+     * Readiness decides Service membership: if it waited on Kafka (the {@code consumers} contributor), a broker outage
+     * would take every pod out of its Service at once and the outbox's "sign-ups go on while Kafka is down" would end
+     * at the ingress.
+     */
+    @ParameterizedTest
+    @MethodSource("services")
+    void readinessDoesNotWaitForKafkaOrTheDatabase(String service) {
+        Object configured = path(applicationYml(service), "management", "endpoint", "health", "group", "readiness",
+                "include");
+        Map<String, String> env = configEnvironment(container(deployment(service), service));
+        String fromYml = configured == null ? "readinessState"
+                : configured instanceof List<?> list ? String.join(",", Manifests.strings(list)) : configured.toString();
+        String effective = env.getOrDefault("MANAGEMENT_ENDPOINT_HEALTH_GROUP_READINESS_INCLUDE", fromYml);
+        assertThat(List.of(effective.split(","))).as("%s readiness group", service)
+                .extracting(String::strip).contains("readinessState").doesNotContain("consumers", "db", "kafka");
+    }
+
     @ParameterizedTest
     @MethodSource("services")
     void environmentNamesTheServicesOwnDatabaseAndPrincipal(String service) {
