@@ -102,6 +102,15 @@ class KustomizationTests {
         }
     }
 
+    /** Each Dockerfile's build stage copies the whole repository: the secret files must stay out of the context. */
+    @Test
+    void secretFilesStayOutOfTheDockerBuildContext() throws IOException {
+        List<String> patterns = Files.readAllLines(repository().resolve(".dockerignore")).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        assertThat(patterns).as(".dockerignore").anyMatch(p -> p.matches("/?deploy/k8s/base/secrets(/|/\\*\\*?)?"));
+        assertThat(patterns).as(".dockerignore re-includes nothing").noneMatch(p -> p.startsWith("!"));
+    }
+
     @Test
     void eachServiceGetsTheSecretsItNeedsAndNoOther() {
         // README "Configuration": VERIMAIL_LINK_KEY registration + verification, VERIMAIL_SECRET_KEYS registration +
