@@ -44,6 +44,12 @@ final class VerimailStack implements AutoCloseable {
      * {@code sendcloud} with the SendCloud settings: without them the mailer refuses to start).
      */
     static VerimailStack start(String name, Map<String, String> mailerEnvironment) {
+        return start(name, mailerEnvironment, Map.of());
+    }
+
+    /** As {@link #start(String, Map)}, with registration-service's environment added to (or overriding) the stack's. */
+    static VerimailStack start(String name, Map<String, String> mailerEnvironment,
+            Map<String, String> registrationEnvironment) {
         Path repository = Path.of(System.getProperty("verimail.repository", "..")).toAbsolutePath().normalize();
         Path logs = repository.resolve("e2e-tests").resolve("target").resolve("stack-logs").resolve(name);
         TestKafka.Broker kafka = securedBroker();
@@ -55,8 +61,10 @@ final class VerimailStack implements AutoCloseable {
                 "VERIMAIL_OUTBOX_POLL_INTERVAL", "200ms");
         Map<String, DatabaseCoordinates> databases = new HashMap<>();
         // a resend is allowed a second after the last link rather than a minute (NoSecretInClearTests resends)
+        Map<String, String> registrationEnv = new HashMap<>(Map.of("REGISTRATION_RESEND_COOLDOWN", "PT1S"));
+        registrationEnv.putAll(registrationEnvironment);
         ServiceProcess registration = service(repository, logs, "registration-service", registrationPort, common,
-                Map.of("REGISTRATION_RESEND_COOLDOWN", "PT1S"), databases);
+                registrationEnv, databases);
         ServiceProcess verification = service(repository, logs, "verification-service", verificationPort, common,
                 Map.of("VERIFICATION_REGISTRATION_BASE_URL", "http://localhost:" + registrationPort), databases);
         Map<String, String> mailerEnv = new HashMap<>(mailerEnvironment);
