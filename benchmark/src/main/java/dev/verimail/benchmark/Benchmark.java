@@ -224,7 +224,7 @@ public final class Benchmark {
         say("Waiting for verification-service to hold every challenge");
         Instant challengesStart = Instant.now();
         long expectedChallenges = accepted + 2_000;
-        while (counter(services.get(1).managementUrl(), "verification_challenges_received_total{outcome=\"stored\"}") < expectedChallenges
+        while (counter(services.get(1).managementUrl(), "verification_challenges_received_total", "outcome=\"stored\"") < expectedChallenges
                 && Instant.now().isBefore(drainDeadline.plusSeconds(120))) {
             Thread.sleep(500);
         }
@@ -571,12 +571,13 @@ public final class Benchmark {
         return pid < 0 ? ProcessStats.pidOf("mysqld") : pid;
     }
 
-    private double counter(String base, String sample) {
+    /** The first series of {@code name} whose labels include {@code label} (every series has other labels too, e.g. application). */
+    private double counter(String base, String name, String label) {
         try {
             String body = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            return body.lines().filter(l -> l.startsWith(sample + " ")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                    .findFirst().orElse(0);
+            return body.lines().filter(l -> l.startsWith(name + "{") && l.contains(label))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(0);
         }
         catch (Exception e) {
             return 0;

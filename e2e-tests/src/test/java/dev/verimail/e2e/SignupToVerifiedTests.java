@@ -54,7 +54,7 @@ class SignupToVerifiedTests {
                 "SENDCLOUD_BASE_URL", sendCloud.baseUrl(),
                 "SENDCLOUD_TEMPLATE", "verimail_verify",
                 "SENDCLOUD_FROM", "no-reply@verimail.test",
-                "SENDCLOUD_FROM_NAME", "verimail"),
+                "SENDCLOUD_FROM_NAME", "verimail"), Map.of(),
                 // every span exported to the collector stand-in, in batches at most 200 ms old
                 Map.of("VERIMAIL_OTLP_ENDPOINT", collector.endpoint(),
                         "MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_SCHEDULE_DELAY", "200ms"));

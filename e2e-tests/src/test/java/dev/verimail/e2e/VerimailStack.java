@@ -47,8 +47,15 @@ final class VerimailStack implements AutoCloseable {
         return start(name, mailerEnvironment, Map.of());
     }
 
-    /** As {@link #start(String, Map)}, with {@code everyService} added to the environment of all three. */
-    static VerimailStack start(String name, Map<String, String> mailerEnvironment, Map<String, String> everyService) {
+    /** As {@link #start(String, Map)}, with registration-service's environment added to (or overriding) the stack's. */
+    static VerimailStack start(String name, Map<String, String> mailerEnvironment,
+            Map<String, String> registrationEnvironment) {
+        return start(name, mailerEnvironment, registrationEnvironment, Map.of());
+    }
+
+    /** As {@link #start(String, Map, Map)}, with {@code everyService} added to the environment of all three. */
+    static VerimailStack start(String name, Map<String, String> mailerEnvironment,
+            Map<String, String> registrationEnvironment, Map<String, String> everyService) {
         Path repository = Path.of(System.getProperty("verimail.repository", "..")).toAbsolutePath().normalize();
         Path logs = repository.resolve("e2e-tests").resolve("target").resolve("stack-logs").resolve(name);
         TestKafka.Broker kafka = securedBroker();
@@ -61,8 +68,10 @@ final class VerimailStack implements AutoCloseable {
         common.putAll(everyService);
         Map<String, DatabaseCoordinates> databases = new HashMap<>();
         // a resend is allowed a second after the last link rather than a minute (NoSecretInClearTests resends)
+        Map<String, String> registrationEnv = new HashMap<>(Map.of("REGISTRATION_RESEND_COOLDOWN", "PT1S"));
+        registrationEnv.putAll(registrationEnvironment);
         ServiceProcess registration = service(repository, logs, "registration-service", registrationPort, common,
-                Map.of("REGISTRATION_RESEND_COOLDOWN", "PT1S"), databases);
+                registrationEnv, databases);
         ServiceProcess verification = service(repository, logs, "verification-service", verificationPort, common,
                 Map.of("VERIFICATION_REGISTRATION_BASE_URL", "http://localhost:" + registrationPort), databases);
         Map<String, String> mailerEnv = new HashMap<>(mailerEnvironment);

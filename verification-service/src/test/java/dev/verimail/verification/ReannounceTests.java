@@ -68,6 +68,6 @@ class ReannounceTests {
                     .isEqualTo(JSON.readTree(both.get(0).value()));
             assertThat(TopicReader.header(both.get(1), "ce_id")).isEqualTo(TopicReader.header(both.get(0), "ce_id"));
         }
-        assertThat(TestHttp.management(environment).get("/actuator/prometheus").body()).contains("verification_reannounced_total 1.0");
+        assertThat(TestHttp.management(environment).get("/actuator/prometheus").body()).contains("verification_reannounced_total{application=\"verification-service\"} 1.0");
     }
 }

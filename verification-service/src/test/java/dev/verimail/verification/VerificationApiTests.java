@@ -243,8 +243,9 @@ class VerificationApiTests {
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"UP\"");
         assertThat(metrics).contains("verification_verifications_succeeded_total",
-                "verification_verifications_rejected_total{reason=\"wrong_authcode\"}",
-                "verification_challenges_received_total{outcome=\"stored\"}", "outbox_published_total");
+                "verification_verifications_rejected_total{application=\"verification-service\",reason=\"wrong_authcode\"}",
+                "verification_challenges_received_total{application=\"verification-service\",outcome=\"stored\"}",
+                "outbox_published_total");
     }
 
     private HttpResponse<String> verify(RegistrationEvent event) {

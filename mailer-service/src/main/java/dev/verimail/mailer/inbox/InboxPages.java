@@ -2,6 +2,7 @@ package dev.verimail.mailer.inbox;
 
 import java.util.List;
 
+import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Controller;
@@ -30,6 +31,9 @@ class InboxPages {
         return "inbox";
     }
 
+    @Operation(summary = "The built-in inbox (development only)", description = "Exists only with "
+            + "MAILER_TRANSPORT=inbox: the emails the mailer would have sent, newest first, optionally only those "
+            + "to an address; anonymous (the local stack binds every listener to 127.0.0.1).")
     @GetMapping(path = "/api/inbox", produces = MediaType.APPLICATION_JSON_VALUE)
     @ResponseBody
     List<InboxMessage> api(@RequestParam(required = false) String to) {

@@ -12,11 +12,17 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.headers.Header;
 import jakarta.servlet.http.HttpServletRequest;
 
 import dev.verimail.registration.user.Registrations;
 import dev.verimail.registration.user.Signup;
 import dev.verimail.registration.user.User;
+import dev.verimail.web.ApiDocuments;
 import dev.verimail.web.security.ClientAddresses;
 import dev.verimail.web.security.ServiceSecurity;
 
@@ -33,6 +39,16 @@ class RegistrationApi {
     }
 
     /** 202: the user is stored and the verification email is on its way, asynchronously. */
+    @Operation(summary = "Sign up", description = "Public. Stores the user as PENDING and sends the verification "
+            + "email asynchronously. With REGISTRATION_EXISTING_EMAIL=conceal a taken address gets the same 202.")
+    @ApiResponse(responseCode = "202", description = "Accepted; Location: /api/registrations/{id}",
+            headers = @Header(name = "Location", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "400", description = "invalid-input (with errors), malformed-json", content = @Content(
+            mediaType = ApiDocuments.PROBLEM_JSON, schema = @Schema(ref = ApiDocuments.PROBLEM)))
+    @ApiResponse(responseCode = "409", description = "email-taken (any letter case)", content = @Content(
+            mediaType = ApiDocuments.PROBLEM_JSON, schema = @Schema(ref = ApiDocuments.PROBLEM)))
+    @ApiResponse(responseCode = "429", description = "rate-limited, with Retry-After", content = @Content(
+            mediaType = ApiDocuments.PROBLEM_JSON, schema = @Schema(ref = ApiDocuments.PROBLEM)))
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<RegistrationView> register(@RequestBody RegistrationRequest request, HttpServletRequest http) {
         User user = registrations.register(Signup.of(request.name(), request.email()), clients.of(http));
@@ -45,6 +61,11 @@ class RegistrationApi {
      * Always 202 (or 429 within the cooldown), whether or not the address is registered and pending: the answer
      * never tells who has an account.
      */
+    @Operation(summary = "Resend the verification email", description = "Public. Always 202, whether or not the "
+            + "address is registered; a pending user gets a new link (the old one stops working).")
+    @ApiResponse(responseCode = "202", description = "Accepted (says nothing about the address)")
+    @ApiResponse(responseCode = "429", description = "within 60 s for the address, or rate-limited; with Retry-After",
+            content = @Content(mediaType = ApiDocuments.PROBLEM_JSON, schema = @Schema(ref = ApiDocuments.PROBLEM)))
     @PostMapping(path = "/resend", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Void> resend(@RequestBody ResendRequest request, HttpServletRequest http) {
         registrations.resend(request.email(), clients.of(http));
@@ -55,20 +76,30 @@ class RegistrationApi {
      * Anyone: only whether a sign-up is verified yet, {@code {"id","status"}}, so whoever holds an id learns nothing
      * more. An operator (bearer token) gets the full record with name, email and times.
      */
+    @Operation(summary = "A registration's status; the full record for an operator",
+            description = "Public: {\"id\",\"status\"} only. With an operator token (optional here): "
+                    + "{\"id\",\"name\",\"email\",\"status\",\"registeredAt\",\"verifiedAt\"}.")
+    @ApiResponse(responseCode = "200", description = "The status, or the full record for an operator",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(oneOf = { StatusView.class, FullView.class })))
+    @ApiResponse(responseCode = "404", description = "not-found", content = @Content(
+            mediaType = ApiDocuments.PROBLEM_JSON, schema = @Schema(ref = ApiDocuments.PROBLEM)))
     @GetMapping("/{id}")
     Object get(@PathVariable long id, HttpServletRequest request) {
         User user = registrations.find(id);
         return request.isUserInRole(ServiceSecurity.OPERATOR_ROLE) ? FullView.of(user) : StatusView.of(user);
     }
 
-    record RegistrationRequest(String name, String email) {
+    record RegistrationRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 100) String name,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 254) String email) {
     }
 
-    record ResendRequest(String email) {
+    record ResendRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String email) {
     }
 
     /** The sign-up's answer, {@code {"id","name","email","status","registeredAt"}}. */
-    record RegistrationView(long id, String name, String email, String status, Instant registeredAt) {
+    record RegistrationView(long id, String name, String email, @Schema(allowableValues = "PENDING") String status,
+            Instant registeredAt) {
 
         static RegistrationView of(User user) {
             return new RegistrationView(user.getId(), user.getName(), user.getEmail(), user.getStatus().name(),
@@ -77,7 +108,9 @@ class RegistrationApi {
     }
 
     /** The operator's view, {@code {"id","name","email","status","registeredAt","verifiedAt"}}. */
-    record FullView(long id, String name, String email, String status, Instant registeredAt, Instant verifiedAt) {
+    record FullView(long id, String name, String email,
+            @Schema(allowableValues = { "PENDING", "VERIFIED" }) String status, Instant registeredAt,
+            Instant verifiedAt) {
 
         static FullView of(User user) {
             return new FullView(user.getId(), user.getName(), user.getEmail(), user.getStatus().name(),
@@ -86,7 +119,7 @@ class RegistrationApi {
     }
 
     /** What anyone may read about a registration: {@code {"id","status"}}. */
-    record StatusView(long id, String status) {
+    record StatusView(long id, @Schema(allowableValues = { "PENDING", "VERIFIED" }) String status) {
 
         static StatusView of(User user) {
             return new StatusView(user.getId(), user.getStatus().name());

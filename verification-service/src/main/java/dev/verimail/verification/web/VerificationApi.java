@@ -10,6 +10,12 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+
+import dev.verimail.web.ApiDocuments;
 import dev.verimail.verification.challenge.Outcome;
 import dev.verimail.verification.challenge.Verifications;
 
@@ -28,6 +34,18 @@ class VerificationApi {
         this.verifications = verifications;
     }
 
+    @Operation(summary = "Verify an email with the link's token and authcode", description = "Public. The same "
+            + "200 again for a repeated valid request (idempotent), so clients may retry freely.")
+    @ApiResponse(responseCode = "200", description = "Verified (now or before)")
+    @ApiResponse(responseCode = "400", description = "invalid-input (with errors), malformed-json",
+            content = @Content(mediaType = ApiDocuments.PROBLEM_JSON, schema = @Schema(ref = ApiDocuments.PROBLEM)))
+    @ApiResponse(responseCode = "404", description = "unknown token or wrong authcode", content = @Content(
+            mediaType = ApiDocuments.PROBLEM_JSON, schema = @Schema(ref = ApiDocuments.PROBLEM)))
+    @ApiResponse(responseCode = "410", description = "the link expired", content = @Content(
+            mediaType = ApiDocuments.PROBLEM_JSON, schema = @Schema(ref = ApiDocuments.PROBLEM)))
+    @ApiResponse(responseCode = "503", description = "link-not-ready, with Retry-After: a genuine link whose "
+            + "challenge is not stored yet",
+            content = @Content(mediaType = ApiDocuments.PROBLEM_JSON, schema = @Schema(ref = ApiDocuments.PROBLEM)))
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     VerificationView verify(@RequestBody VerificationRequest request) {
         Map<String, String> errors = new LinkedHashMap<>();
@@ -49,7 +67,8 @@ class VerificationApi {
         };
     }
 
-    record VerificationRequest(String token, String authcode) {
+    record VerificationRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String token,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String authcode) {
     }
 
     record VerificationView(long userId, String email, Instant verifiedAt) {
