@@ -28,7 +28,7 @@ import io.micrometer.tracing.Tracer;
  */
 public final class Traces {
 
-    public static final String HEADER = "traceparent";
+    public static final String HEADER = dev.verimail.events.CloudEventHeaders.TRACEPARENT;
 
     private static final Pattern TRACEPARENT = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})");
 

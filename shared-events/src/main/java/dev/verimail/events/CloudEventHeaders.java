@@ -13,6 +13,12 @@ public final class CloudEventHeaders {
     public static final String SOURCE = "ce_source";
     public static final String TIME = "ce_time";
     public static final String CONTENT_TYPE = "content-type";
+    /**
+     * Not a CloudEvents attribute and optional: the W3C trace context of the work that produced the event
+     * ({@code 00-<trace id>-<span id>-<flags>}), under the name OpenTelemetry's Kafka instrumentation reads, so a
+     * subscriber's tracing continues verimail's trace. Absent when tracing is off.
+     */
+    public static final String TRACEPARENT = "traceparent";
 
     public static final String SPEC_VERSION_1_0 = "1.0";
     public static final String APPLICATION_JSON = "application/json";
