@@ -1,9 +1,5 @@
 package dev.verimail.mailer;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -11,8 +7,6 @@ import org.springframework.core.env.Environment;
 
 import dev.verimail.testbed.OpenApiDocuments;
 import dev.verimail.testbed.ServiceTest;
-import dev.verimail.testbed.TestHttp;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The OpenAPI 3.1 document springdoc serves on the management port equals the checked-in
@@ -35,24 +29,11 @@ class OpenApiDocumentTests {
 
     @Test
     void itIsOpenApi31WithTheOperatorScheme() {
-        JsonNode document = OpenApiDocuments.live(environment);
-        assertThat(document.get("openapi").asString()).startsWith("3.1.");
-        assertThat(document.get("info").get("title").asString()).isEqualTo("mailer-service");
-        JsonNode operator = document.get("components").get("securitySchemes").get("operator");
-        assertThat(operator.get("type").asString()).isEqualTo("http");
-        assertThat(operator.get("scheme").asString()).isEqualTo("bearer");
-        assertThat(document.get("paths").propertyNames()).containsExactlyInAnyOrder(
-                "/api/deliveries", "/admin/deliveries/redrive",
-                "/api/inbox");
+        OpenApiDocuments.assertOpenApi31(environment, "mailer-service", "/api/deliveries", "/admin/deliveries/redrive", "/api/inbox");
     }
 
     @Test
     void thePublicPortServesNoApiDocument() {
-        TestHttp http = TestHttp.localhost(port);
-        for (TestHttp caller : List.of(http, http.asOperator())) {
-            for (String path : List.of("/v3/api-docs", "/v3/api-docs.yaml", "/actuator/openapi", "/swagger-ui.html")) {
-                assertThat(caller.get(path).statusCode()).as(path).isEqualTo(404);
-            }
-        }
+        OpenApiDocuments.assertNoneOnThePublicPort(port);
     }
 }

@@ -6,6 +6,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.springframework.core.env.Environment;
 
@@ -83,6 +86,39 @@ public final class OpenApiDocuments {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Fails unless the live document is OpenAPI 3.1, titled {@code service}, with the operator bearer scheme and
+     * exactly {@code paths} (so that a new endpoint is documented on purpose, not by accident).
+     */
+    public static void assertOpenApi31(Environment environment, String service, String... paths) {
+        JsonNode document = live(environment);
+        check(document.get("openapi").asString().startsWith("3.1."), "openapi 3.1.x, not " + document.get("openapi"));
+        check(document.get("info").get("title").asString().equals(service), "title " + service);
+        JsonNode operator = document.get("components").get("securitySchemes").get("operator");
+        check(operator != null && operator.get("type").asString().equals("http")
+                && operator.get("scheme").asString().equals("bearer"), "an http bearer scheme named operator");
+        Set<String> documented = new TreeSet<>(document.get("paths").propertyNames());
+        check(documented.equals(new TreeSet<>(List.of(paths))), "paths " + new TreeSet<>(List.of(paths))
+                + ", not " + documented);
+    }
+
+    /** Fails unless the public port at {@code port} serves no API document, to an anonymous caller or an operator. */
+    public static void assertNoneOnThePublicPort(int port) {
+        TestHttp http = TestHttp.localhost(port);
+        for (TestHttp caller : List.of(http, http.asOperator())) {
+            for (String path : List.of("/v3/api-docs", "/v3/api-docs.yaml", "/actuator/openapi", "/swagger-ui.html")) {
+                int status = caller.get(path).statusCode();
+                check(status == 404, path + " on the public port answers 404, not " + status);
+            }
+        }
+    }
+
+    private static void check(boolean ok, String expected) {
+        if (!ok) {
+            throw new AssertionError("Expected " + expected);
         }
     }
 }
