@@ -3,8 +3,8 @@ package dev.verimail.verification.challenge;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
-
-import dev.verimail.outbox.Traces;
+import java.util.Map;
+import java.util.UUID;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -16,6 +16,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.verimail.outbox.Traces;
 import dev.verimail.events.registration.RegistrationEvent;
 import dev.verimail.events.registration.RegistrationExpired;
 import io.micrometer.core.instrument.Counter;
@@ -80,14 +81,14 @@ public class Challenges {
      * @throws IllegalArgumentException if an event lacks a field or has one out of range; nothing is stored then
      */
     public int receiveAll(List<? extends RegistrationEvent> events) {
-        return receiveAll(events, java.util.Map.of());
+        return receiveAll(events, Map.of());
     }
 
     /**
      * As {@link #receiveAll(List)}; {@code traceparents}: the trace each event came in (by event id), kept with its
      * challenge so that the click's trace links to the sign-up's.
      */
-    public int receiveAll(List<? extends RegistrationEvent> events, java.util.Map<java.util.UUID, String> traceparents) {
+    public int receiveAll(List<? extends RegistrationEvent> events, Map<UUID, String> traceparents) {
         if (events.isEmpty()) {
             return 0;
         }

@@ -137,51 +137,51 @@ public class Verifications {
 
     /** {@link #verify}, once the link is known to be genuine: in its transaction. */
     private Outcome use(Challenge challenge) {
-            long userId = challenge.userId();
-            Instant now = now();
-            // the user's row is created with its first challenge (ChallengeBatchStore), in the same transaction
-            Verified verified = verifiedState(userId, true);
-            if (verified != null) {
-                if (verified.at().plus(properties.reannounceAfter()).isBefore(now)) {
-                    outbox.append(properties.topics().verificationEvents(), announcement(userId, verified.email(),
-                            verified.at()));
-                    reannounced.increment();
-                    log.info("User {} confirmed again; EmailVerified announced again", userId);
-                }
-                return rejected("already_verified", Outcome.verified(Status.ALREADY_VERIFIED, challenge,
-                        verified.email(), verified.at()));
+        long userId = challenge.userId();
+        Instant now = now();
+        // the user's row is created with its first challenge (ChallengeBatchStore), in the same transaction
+        Verified verified = verifiedState(userId, true);
+        if (verified != null) {
+            if (verified.at().plus(properties.reannounceAfter()).isBefore(now)) {
+                outbox.append(properties.topics().verificationEvents(), announcement(userId, verified.email(),
+                        verified.at()));
+                reannounced.increment();
+                log.info("User {} confirmed again; EmailVerified announced again", userId);
             }
-            if (challenge.superseded()) {
-                return rejected("superseded", Outcome.notValid());
-            }
-            if (challenge.isExpiredAt(now)) {
-                return rejected("expired", Outcome.of(Status.EXPIRED, challenge));
-            }
-            int used = jdbc.update("""
-                    UPDATE challenge SET verified_at = ?
-                    WHERE id = ? AND verified_at IS NULL AND superseded_at IS NULL AND expires_at > ?""", ps -> {
-                SqlTime.set(ps, 1, now);
-                ps.setLong(2, challenge.id());
-                SqlTime.set(ps, 3, now);
-            });
-            if (used != 1) {
-                // superseded by an event committed after we read the challenge; we hold the lock now, so nothing
-                // else can have used it
-                return rejected("superseded", Outcome.notValid());
-            }
-            int marked = jdbc.update("""
-                    UPDATE user_verification SET verified_at = ?, verified_email = ?, verified_challenge_id = ?
-                    WHERE user_id = ? AND verified_at IS NULL""", ps -> {
-                SqlTime.set(ps, 1, now);
-                ps.setString(2, challenge.email());
-                ps.setLong(3, challenge.id());
-                ps.setLong(4, userId);
-            });
-            if (marked != 1) {
-                throw new IllegalStateException("user " + userId + " changed while locked");
-            }
-            outbox.append(properties.topics().verificationEvents(), announcement(userId, challenge.email(), now));
-            return Outcome.verified(Status.VERIFIED, challenge, challenge.email(), now);
+            return rejected("already_verified", Outcome.verified(Status.ALREADY_VERIFIED, challenge,
+                    verified.email(), verified.at()));
+        }
+        if (challenge.superseded()) {
+            return rejected("superseded", Outcome.notValid());
+        }
+        if (challenge.isExpiredAt(now)) {
+            return rejected("expired", Outcome.of(Status.EXPIRED, challenge));
+        }
+        int used = jdbc.update("""
+                UPDATE challenge SET verified_at = ?
+                WHERE id = ? AND verified_at IS NULL AND superseded_at IS NULL AND expires_at > ?""", ps -> {
+            SqlTime.set(ps, 1, now);
+            ps.setLong(2, challenge.id());
+            SqlTime.set(ps, 3, now);
+        });
+        if (used != 1) {
+            // superseded by an event committed after we read the challenge; we hold the lock now, so nothing
+            // else can have used it
+            return rejected("superseded", Outcome.notValid());
+        }
+        int marked = jdbc.update("""
+                UPDATE user_verification SET verified_at = ?, verified_email = ?, verified_challenge_id = ?
+                WHERE user_id = ? AND verified_at IS NULL""", ps -> {
+            SqlTime.set(ps, 1, now);
+            ps.setString(2, challenge.email());
+            ps.setLong(3, challenge.id());
+            ps.setLong(4, userId);
+        });
+        if (marked != 1) {
+            throw new IllegalStateException("user " + userId + " changed while locked");
+        }
+        outbox.append(properties.topics().verificationEvents(), announcement(userId, challenge.email(), now));
+        return Outcome.verified(Status.VERIFIED, challenge, challenge.email(), now);
     }
 
     /**
