@@ -34,6 +34,26 @@ class TrustTests {
     }
 
     @Test
+    void aTopicWithTwoProducersBelievesEachTypeOnlyFromItsOwn() {
+        TrustedProducer verification = new TrustedProducer("/verimail/verification-service",
+                Set.of("verimail.verification.EmailVerified.v1"))
+                .and(new TrustedProducer("/verimail/mailer-service", Set.of("verimail.mailer.EmailUndeliverable.v1")));
+
+        assertThat(verification.check(record("/verimail/mailer-service", "verimail.mailer.EmailUndeliverable.v1")))
+                .isEqualTo("verimail.mailer.EmailUndeliverable.v1");
+        assertThat(verification.check(record("/verimail/verification-service", "verimail.verification.EmailVerified.v1")))
+                .isEqualTo("verimail.verification.EmailVerified.v1");
+        assertThatThrownBy(() -> verification.check(record("/verimail/mailer-service",
+                "verimail.verification.EmailVerified.v1")))
+                .as("the mailer cannot mark anyone verified")
+                .hasMessage("ce_type 'verimail.verification.EmailVerified.v1' comes only from "
+                        + "/verimail/verification-service, not from /verimail/mailer-service");
+        assertThatThrownBy(() -> verification.check(record("/somebody", "verimail.mailer.EmailUndeliverable.v1")))
+                .hasMessage("ce_source '/somebody' is not /verimail/mailer-service, /verimail/verification-service, "
+                        + "the producers of registration-events");
+    }
+
+    @Test
     void aDeadLetterLosesAClearAuthcodeAndAValueNobodyCanRead() {
         RecordHeaders headers = new RecordHeaders();
         String v1 = "{\"type\":\"UserRegistered\",\"token\":\"t\",\"authcode\":\"SECRET\",\"email\":\" \"}";
@@ -53,11 +73,11 @@ class TrustTests {
 
     @Test
     void retentionHasAFloorAndSecretTopicsRollSegmentsHourly() {
-        assertThatThrownBy(() -> new TrustProperties("/a", "/b", Duration.ofMinutes(1)))
+        assertThatThrownBy(() -> new TrustProperties("/a", "/b", "/c", Duration.ofMinutes(1)))
                 .hasMessageContaining("at least 10 minutes");
-        var topic = SecretTopics.of("registration-events", 6, new TrustProperties("/a", "/b", Duration.ofHours(24)));
+        var topic = SecretTopics.of("registration-events", 6, new TrustProperties("/a", "/b", "/c", Duration.ofHours(24)));
         assertThat(topic.configs()).containsEntry("retention.ms", "86400000").containsEntry("segment.ms", "3600000");
-        var shortOne = SecretTopics.of("registration-events", 6, new TrustProperties("/a", "/b", Duration.ofMinutes(30)));
+        var shortOne = SecretTopics.of("registration-events", 6, new TrustProperties("/a", "/b", "/c", Duration.ofMinutes(30)));
         assertThat(shortOne.configs()).containsEntry("segment.ms", "1800000");
     }
 

@@ -25,6 +25,7 @@ import dev.verimail.events.registration.RegistrationTopicEvent;
 import dev.verimail.events.registration.SignupAttempted;
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.events.registration.VerificationReissued;
+import dev.verimail.events.verification.EmailUndeliverable;
 import dev.verimail.events.verification.EmailVerified;
 import dev.verimail.events.verification.VerificationEvent;
 import tools.jackson.databind.JsonNode;
@@ -52,7 +53,11 @@ class EventContractTests {
                         BOX.seal("pM2M6b0c8a6ZQk5m1o9x3A", SecretBox.authcodeContext(42, "u3s0dQy6AvBc6Wm7kq6oZg"))),
                 new EmailVerified(UUID.randomUUID(), NOW, 42, "zoe@example.com", NOW),
                 new RegistrationExpired(UUID.randomUUID(), NOW, 42, "zoe@example.com"),
-                new SignupAttempted(UUID.randomUUID(), NOW, 42, "zoe@example.com", "Zoë \"Z\" O'Brien"));
+                new SignupAttempted(UUID.randomUUID(), NOW, 42, "zoe@example.com", "Zoë \"Z\" O'Brien"),
+                new EmailUndeliverable(UUID.randomUUID(), NOW, 42, "zoe@example.con", UUID.randomUUID(),
+                        EmailUndeliverable.Reason.INVALID, "invalid", 406),
+                new EmailUndeliverable(UUID.randomUUID(), NOW, 42, "zoe@example.com", UUID.randomUUID(),
+                        EmailUndeliverable.Reason.BOUNCED, "soft_bounce", null));
     }
 
     @Test
@@ -177,6 +182,17 @@ class EventContractTests {
         json.remove("verifiedAt");
 
         assertThat(schemaOf("EmailVerified").validate(json.toString(), InputFormat.JSON)).isNotEmpty();
+    }
+
+    @Test
+    void schemaRejectsAnEmailUndeliverableWithoutItsReasonOrWithOneItDoesNotKnow() {
+        ObjectNode json = (ObjectNode) JSON.readTree(JSON.writeValueAsString(events().get(7)));
+        assertThat(json.get("providerCode").asInt()).isEqualTo(406);
+        json.put("reason", "LOST");
+        assertThat(schemaOf("EmailUndeliverable").validate(json.toString(), InputFormat.JSON)).isNotEmpty();
+        json.remove("reason");
+        assertThat(schemaOf("EmailUndeliverable").validate(json.toString(), InputFormat.JSON)).isNotEmpty();
+        assertThat(events().get(7).cloudEventType()).isEqualTo("verimail.mailer.EmailUndeliverable.v1");
     }
 
     @Test

@@ -38,7 +38,7 @@ class EmailVerifiedListener {
         this.traces = traces;
         this.registrations = registrations;
         this.policy = policy;
-        this.producer = new TrustedProducer(trust.verificationSource(), VerificationEvent.CLOUD_EVENT_TYPES);
+        this.producer = new TrustedProducer(trust.verificationSource(), java.util.Set.of(EmailVerified.CLOUD_EVENT_TYPE));
     }
 
     @KafkaListener(id = "registration-email-verified",
