@@ -56,10 +56,11 @@ configures registration registration-events
 writes registration registration-events verification-events.DLT
 reads registration verification-events registration-email-verified
 reads registration registration-events.DLT verimail-dead-letter-replay
-# mailer-service: reads registration-events, writes registration-events.DLT
-creates mailer registration-events registration-events.DLT
+# mailer-service: reads registration-events, writes registration-events.DLT and verification-events (outbox:
+# EmailUndeliverable)
+creates mailer registration-events registration-events.DLT verification-events
 configures mailer registration-events registration-events.DLT
-writes mailer registration-events.DLT
+writes mailer verification-events registration-events.DLT
 reads mailer registration-events mailer-registration-events
 # verification-service: writes verification-events (outbox) and registration-events.DLT, reads registration-events,
 # replays verification-events.DLT

@@ -19,11 +19,13 @@ import org.junit.jupiter.api.Test;
 
 import dev.verimail.events.CloudEventHeaders;
 import dev.verimail.events.Topics;
+import dev.verimail.events.verification.EmailUndeliverable;
 import dev.verimail.events.verification.EmailVerified;
 import dev.verimail.events.verification.VerificationEvent;
 import dev.verimail.outbox.EventJson;
 import dev.verimail.testbed.EventSchemaAssert;
 import dev.verimail.testbed.SendCloudStandIn;
+import dev.verimail.testbed.SendCloudWebhooks;
 import dev.verimail.testbed.TestHttp;
 import dev.verimail.testbed.TopicReader;
 import tools.jackson.databind.JsonNode;
@@ -36,6 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
 class SignupToVerifiedTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String WEBHOOK_KEY = "e2e-webhook-app-key";
 
     static OtlpReceiver collector;
     static SendCloudStandIn sendCloud;
@@ -54,11 +57,16 @@ class SignupToVerifiedTests {
                 "SENDCLOUD_BASE_URL", sendCloud.baseUrl(),
                 "SENDCLOUD_TEMPLATE", "verimail_verify",
                 "SENDCLOUD_FROM", "no-reply@verimail.test",
-                "SENDCLOUD_FROM_NAME", "verimail"), Map.of(),
+                "SENDCLOUD_FROM_NAME", "verimail",
+                "SENDCLOUD_WEBHOOK_KEY", WEBHOOK_KEY), Map.of(),
                 // every span exported to the collector stand-in, in batches at most 200 ms old
                 Map.of("VERIMAIL_OTLP_ENDPOINT", collector.endpoint(),
                         "MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_SCHEDULE_DELAY", "200ms"));
         subscriber = stack.reader(Topics.VERIFICATION_EVENTS);
+        // SendCloud reports on what it accepted: an address of the "bounce." kind is invalid (406, does not exist)
+        sendCloud.reportTo(new SendCloudWebhooks(stack.mailer.baseUrl() + "/webhooks/sendcloud", WEBHOOK_KEY),
+                Duration.ofSeconds(1), call -> call.to() != null && call.to().startsWith("bounce.")
+                        ? List.of("invalid:406") : List.of());
     }
 
     @AfterAll
@@ -75,6 +83,40 @@ class SignupToVerifiedTests {
         if (collector != null) {
             collector.close();
         }
+    }
+
+    @Test
+    void anAddressSendCloudReportsInvalidEndsUndeliverableAndASubscriberHearsOfIt() {
+        TestHttp registration = new TestHttp(stack.registration.baseUrl());
+        String email = "bounce.nobody@example.com";
+
+        HttpResponse<String> signup = registration.postJson("/api/registrations",
+                JSON.writeValueAsString(Map.of("name", "Nobody", "email", email)));
+        assertThat(signup.statusCode()).isEqualTo(202);
+        long id = JSON.readTree(signup.body()).get("id").asLong();
+
+        // SendCloud accepted it, then reported it invalid through its signed webhook
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(registration, id), "UNDELIVERABLE"::equals);
+        List<ConsumerRecord<String, String>> announced = subscriber.await(r -> r.key().equals(Long.toString(id))
+                && EmailUndeliverable.CLOUD_EVENT_TYPE.equals(TopicReader.header(r, CloudEventHeaders.TYPE)), 1,
+                Duration.ofSeconds(60));
+        ConsumerRecord<String, String> record = announced.get(0);
+        EventSchemaAssert.assertMatchesSchema("EmailUndeliverable", record.value());
+        EmailUndeliverable undeliverable = (EmailUndeliverable) EventJson.read(record.value(), VerificationEvent.class);
+        assertThat(undeliverable.email()).isEqualTo(email);
+        assertThat(undeliverable.reason()).isEqualTo(EmailUndeliverable.Reason.INVALID);
+        assertThat(undeliverable.providerCode()).isEqualTo(406);
+        assertThat(TopicReader.header(record, CloudEventHeaders.SOURCE)).isEqualTo("/verimail/mailer-service");
+
+        TestHttp mailer = new TestHttp(stack.mailer.baseUrl());
+        JsonNode delivery = JSON.readTree(mailer.send(java.net.http.HttpRequest.newBuilder(
+                mailer.uri("/api/deliveries?email=" + TestHttp.enc(email)))
+                .header("Authorization", "Bearer " + stack.mailer.operatorToken())).body()).get(0);
+        assertThat(delivery.get("status").asString()).as("the operator tells bounced from still trying")
+                .isEqualTo("INVALID");
+        assertThat(delivery.get("providerCode").asInt()).isEqualTo(406);
+        assertThat(sendCloud.webhookAnswers()).as("every webhook answered 200 in the end")
+                .anySatisfy(a -> assertThat(a.statusCode()).isEqualTo(200));
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import dev.verimail.events.CloudEventHeaders;
 import dev.verimail.events.Topics;
+import dev.verimail.events.verification.EmailUndeliverable;
 import dev.verimail.events.verification.EmailVerified;
 import dev.verimail.events.verification.VerificationEvent;
 import tools.jackson.core.JacksonException;
@@ -29,7 +30,8 @@ import tools.jackson.databind.exc.InvalidTypeIdException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Prints every {@code EmailVerified} on {@code verification-events} once, with its CloudEvents headers.
+ * Prints every {@code EmailVerified} and {@code EmailUndeliverable} on {@code verification-events} once, with its
+ * CloudEvents headers.
  * <p>
  * Delivery is at least once: after a crash or a rebalance, records whose offsets were not committed yet come again,
  * and the outbox of verification-service may publish an event twice. So the subscriber remembers the
@@ -146,7 +148,7 @@ public final class ExampleSubscriber {
     }
 
     /**
-     * Prints a record if it is an {@code EmailVerified} not seen before.
+     * Prints a record if it is an {@code EmailVerified} or an {@code EmailUndeliverable} not seen before.
      *
      * @return the line printed, or {@code null} for a repeat, an unreadable record, or an event of another type
      */
@@ -162,22 +164,38 @@ public final class ExampleSubscriber {
             System.err.printf("Skipping unreadable record %s-%d@%d%n", record.topic(), record.partition(), record.offset());
             return null;
         }
-        if (!(event instanceof EmailVerified verified) || verified.eventId() == null) {
+        String line;
+        if (event instanceof EmailVerified verified && verified.eventId() != null) {
+            if (!handled.add(verified.eventId())) {
+                return null;
+            }
+            line = String.format("EmailVerified userId=%d email=%s verifiedAt=%s eventId=%s | %s", verified.userId(),
+                    verified.email(), verified.verifiedAt(), verified.eventId(), headers(record));
+        }
+        else if (event instanceof EmailUndeliverable undeliverable && undeliverable.eventId() != null) {
+            // the mail provider could not reach the address: a subscriber might pause mail to it, or flag the account
+            if (!handled.add(undeliverable.eventId())) {
+                return null;
+            }
+            line = String.format("EmailUndeliverable userId=%d email=%s reason=%s eventId=%s | %s",
+                    undeliverable.userId(), undeliverable.email(), undeliverable.reason(), undeliverable.eventId(),
+                    headers(record));
+        }
+        else {
             return null;
         }
-        if (!handled.add(verified.eventId())) {
-            return null;
-        }
-        String line = String.format("EmailVerified userId=%d email=%s verifiedAt=%s eventId=%s | %s=%s %s=%s %s=%s %s=%s %s=%s %s=%s",
-                verified.userId(), verified.email(), verified.verifiedAt(), verified.eventId(),
+        out.accept(line);
+        return line;
+    }
+
+    private static String headers(ConsumerRecord<?, ?> record) {
+        return String.format("%s=%s %s=%s %s=%s %s=%s %s=%s %s=%s",
                 CloudEventHeaders.SPEC_VERSION, header(record, CloudEventHeaders.SPEC_VERSION),
                 CloudEventHeaders.ID, header(record, CloudEventHeaders.ID),
                 CloudEventHeaders.TYPE, header(record, CloudEventHeaders.TYPE),
                 CloudEventHeaders.SOURCE, header(record, CloudEventHeaders.SOURCE),
                 CloudEventHeaders.TIME, header(record, CloudEventHeaders.TIME),
                 CloudEventHeaders.CONTENT_TYPE, header(record, CloudEventHeaders.CONTENT_TYPE));
-        out.accept(line);
-        return line;
     }
 
     private static String header(ConsumerRecord<?, ?> record, String name) {

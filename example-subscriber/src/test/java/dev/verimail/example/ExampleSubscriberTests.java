@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.verimail.events.CloudEventHeaders;
 import dev.verimail.events.Topics;
+import dev.verimail.events.verification.EmailUndeliverable;
 import dev.verimail.events.verification.EmailVerified;
 import dev.verimail.testbed.TestKafka;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,6 +46,8 @@ class ExampleSubscriberTests {
     void printsEachEmailVerifiedOnceWithItsCloudEventsHeadersAndStopsCleanly() throws Exception {
         Instant now = Instant.parse("2026-11-24T10:15:30.123Z");
         EmailVerified ada = new EmailVerified(UUID.randomUUID(), now, 42, "ada@example.com", now);
+        EmailUndeliverable bounced = new EmailUndeliverable(UUID.randomUUID(), now, 42, "ada@example.con",
+                UUID.randomUUID(), EmailUndeliverable.Reason.INVALID, "invalid", 406);
         EmailVerified bob = new EmailVerified(UUID.randomUUID(), now.plusSeconds(1), 42, "bob@example.com", now.plusSeconds(1));
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
@@ -55,6 +58,7 @@ class ExampleSubscriberTests {
             producer.send(new ProducerRecord<>(Topics.VERIFICATION_EVENTS, "42", "{not json")).get();
             producer.send(new ProducerRecord<>(Topics.VERIFICATION_EVENTS, "42",
                     "{\"type\":\"EmailChanged\",\"eventId\":\"" + UUID.randomUUID() + "\",\"userId\":42}")).get();
+            producer.send(cloudEvent(bounced, "/verimail/mailer-service")).get();
             producer.send(cloudEvent(bob)).get();
         }
         List<String> printed = new CopyOnWriteArrayList<>();
@@ -69,21 +73,27 @@ class ExampleSubscriberTests {
         assertThat(subscriber.awaitStopped(Duration.ofSeconds(15))).as("stops when asked").isTrue();
         thread.join(5_000);
         assertThat(thread.isAlive()).isFalse();
-        assertThat(printed).hasSize(2);
+        assertThat(printed).hasSize(3);
         assertThat(printed.get(0)).startsWith("EmailVerified userId=42 email=ada@example.com")
                 .contains("eventId=" + ada.eventId(), "ce_id=" + ada.eventId(), "ce_specversion=1.0",
                         "ce_type=verimail.verification.EmailVerified.v1", "ce_source=/verimail/verification-service",
                         "ce_time=2026-11-24T10:15:30.123Z", "content-type=application/json");
-        assertThat(printed.get(1)).contains("email=bob@example.com", "ce_id=" + bob.eventId());
+        assertThat(printed.get(1)).startsWith("EmailUndeliverable userId=42 email=ada@example.con reason=INVALID")
+                .contains("ce_source=/verimail/mailer-service", "ce_type=verimail.mailer.EmailUndeliverable.v1");
+        assertThat(printed.get(2)).contains("email=bob@example.com", "ce_id=" + bob.eventId());
     }
 
     private static ProducerRecord<String, String> cloudEvent(EmailVerified event) {
+        return cloudEvent(event, "/verimail/verification-service");
+    }
+
+    private static ProducerRecord<String, String> cloudEvent(dev.verimail.events.Event event, String source) {
         ProducerRecord<String, String> record = new ProducerRecord<>(Topics.VERIFICATION_EVENTS, event.key(),
                 JSON.writeValueAsString(event));
         header(record, CloudEventHeaders.SPEC_VERSION, "1.0");
         header(record, CloudEventHeaders.ID, event.eventId().toString());
         header(record, CloudEventHeaders.TYPE, event.cloudEventType());
-        header(record, CloudEventHeaders.SOURCE, "/verimail/verification-service");
+        header(record, CloudEventHeaders.SOURCE, source);
         header(record, CloudEventHeaders.TIME, event.occurredAt().toString());
         header(record, CloudEventHeaders.CONTENT_TYPE, "application/json");
         return record;

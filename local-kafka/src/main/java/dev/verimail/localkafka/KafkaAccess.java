@@ -28,7 +28,8 @@ import org.apache.kafka.common.resource.ResourceType;
  * <tr><td>{@code registration}</td><td>{@code registration-events} (outbox relay), {@code verification-events.DLT}</td>
  * <td>{@code verification-events} ({@code registration-email-verified}); {@code registration-events.DLT}
  * ({@code verimail-dead-letter-replay}, replay to {@code registration-events})</td></tr>
- * <tr><td>{@code mailer}</td><td>{@code registration-events.DLT}</td>
+ * <tr><td>{@code mailer}</td><td>{@code verification-events} (outbox relay: {@code EmailUndeliverable} only, which
+ * consumers believe from no other principal's source), {@code registration-events.DLT}</td>
  * <td>{@code registration-events} ({@code mailer-registration-events})</td></tr>
  * <tr><td>{@code verification}</td><td>{@code verification-events} (outbox relay), {@code registration-events.DLT}</td>
  * <td>{@code registration-events} ({@code verification-challenges}); {@code verification-events.DLT}
@@ -71,9 +72,9 @@ public final class KafkaAccess {
                 .reads(VERIFICATION_EVENTS, "registration-email-verified")
                 .reads(REGISTRATION_EVENTS + DLT, REPLAY_GROUP);
         access.principal(MAILER)
-                .creates(REGISTRATION_EVENTS, REGISTRATION_EVENTS + DLT)
+                .creates(REGISTRATION_EVENTS, REGISTRATION_EVENTS + DLT, VERIFICATION_EVENTS)
                 .configures(REGISTRATION_EVENTS, REGISTRATION_EVENTS + DLT)
-                .writes(REGISTRATION_EVENTS + DLT)
+                .writes(VERIFICATION_EVENTS, REGISTRATION_EVENTS + DLT)
                 .reads(REGISTRATION_EVENTS, "mailer-registration-events");
         access.principal(VERIFICATION)
                 .creates(REGISTRATION_EVENTS, REGISTRATION_EVENTS + DLT, VERIFICATION_EVENTS)

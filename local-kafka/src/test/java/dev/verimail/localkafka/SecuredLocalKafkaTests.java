@@ -90,11 +90,14 @@ class SecuredLocalKafkaTests {
 
     /**
      * A service with WRITE on another topic is refused on this one (TopicAuthorizationException); the subscriber,
-     * which may write nowhere, is refused even the idempotent producer's id (ClusterAuthorizationException).
+     * which may write nowhere, is refused even the idempotent producer's id (ClusterAuthorizationException). The
+     * mailer writes verification-events too (EmailUndeliverable): consumers believe from it only that type, by its
+     * ce_source (TrustedProducer), not EmailVerified.
      */
     @Test
-    void onlyVerificationWritesVerificationEvents() {
-        for (String user : List.of(KafkaAccess.MAILER, KafkaAccess.REGISTRATION)) {
+    void onlyVerificationAndTheMailerWriteVerificationEvents() throws Exception {
+        send(KafkaAccess.MAILER, KafkaAccess.VERIFICATION_EVENTS, "undeliverable");
+        for (String user : List.of(KafkaAccess.REGISTRATION)) {
             assertThatThrownBy(() -> send(user, KafkaAccess.VERIFICATION_EVENTS, "forged " + user))
                     .as(user).hasRootCauseInstanceOf(TopicAuthorizationException.class);
         }

@@ -29,7 +29,8 @@ class OpenApiDocumentTests {
 
     @Test
     void itIsOpenApi31WithTheOperatorScheme() {
-        OpenApiDocuments.assertOpenApi31(environment, "mailer-service", "/api/deliveries", "/admin/deliveries/redrive", "/api/inbox");
+        OpenApiDocuments.assertOpenApi31(environment, "mailer-service", "/api/deliveries", "/admin/deliveries/redrive", "/api/inbox",
+                "/webhooks/sendcloud");
     }
 
     @Test

@@ -491,7 +491,7 @@ class SendCloudDeliveryTests {
         JsonNode failed = awaitStatus(refused, "FAILED");
 
         assertThat(failed.get("lastError").asString()).contains("40005").doesNotContain(API_KEY);
-        assertThat(output.getAll()).contains("Mail transport: SendCloud at " + sendCloud.baseUrl())
+        assertThat(output.getAll()).contains("Mail transport: SendCloud (region cn) at " + sendCloud.baseUrl())
                 .contains("Delivery " + refused.eventId() + " failed for good")
                 .contains("Unreadable record")
                 .doesNotContain(API_KEY)

@@ -31,13 +31,26 @@ import com.sun.net.httpserver.HttpServer;
 public final class SendCloudStandIn implements AutoCloseable {
 
     public static final String PATH = "/apiv2/mail/sendtemplate";
+    /** The template send of SendCloud's Singapore service ({@code SENDCLOUD_REGION=sgp}). */
+    public static final String SGP_PATH = "/email/sendtemplate";
 
     /** A recorded call: when it arrived and its decoded form fields. */
-    public record Call(Instant receivedAt, Map<String, String> form) {
+    public record Call(Instant receivedAt, Map<String, String> form, String path) {
 
         public String field(String name) {
             return form.get(name);
         }
+
+        /** The recipient, from {@code xsmtpapi}'s {@code to}. */
+        public String to() {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"to\"\\s*:\\s*\\[\\s*\"([^\"]+)\"")
+                    .matcher(form.getOrDefault("xsmtpapi", ""));
+            return m.find() ? m.group(1) : null;
+        }
+    }
+
+    /** One email accepted: the call and SendCloud's email id for it (what its webhooks name as {@code emailId}). */
+    public record Accepted(Call call, String emailId) {
     }
 
     /** What to answer: an HTTP status and a JSON body. */
@@ -64,6 +77,11 @@ public final class SendCloudStandIn implements AutoCloseable {
     private volatile Function<Call, Reply> replies = call -> Reply.success();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peakInFlight = new AtomicInteger();
+    private final List<Accepted> accepted = new CopyOnWriteArrayList<>();
+    private volatile SendCloudWebhooks webhooks;
+    private volatile Function<Call, List<String>> reports = call -> List.of();
+    private volatile Duration retryEvery = Duration.ofSeconds(1);
+    private final List<java.net.http.HttpResponse<String>> webhookAnswers = new CopyOnWriteArrayList<>();
 
     static {
         // Without TCP_NODELAY the JDK server writes a reply's headers and body as two segments, and Nagle's algorithm
@@ -85,6 +103,7 @@ public final class SendCloudStandIn implements AutoCloseable {
         scheduler = Executors.newScheduledThreadPool(threads);
         server.setExecutor(Executors.newFixedThreadPool(threads));
         server.createContext(PATH, this::handle);
+        server.createContext(SGP_PATH, this::handle);
         server.start();
     }
 
@@ -132,7 +151,80 @@ public final class SendCloudStandIn implements AutoCloseable {
         peakInFlight.set(inFlight.get());
     }
 
+    /**
+     * After each email it accepts, posts the events {@code events} gives for it (e.g. {@code deliver}, or
+     * {@code invalid} for a bad address) to {@code webhooks}, in order, a moment after the reply, as SendCloud does.
+     * An answer other than 200 is retried every {@code retryEvery} (SendCloud waits 1, 2, 4, 8, 16 minutes), at most
+     * five times. Events with a sub-status are written {@code name:code}, e.g. {@code invalid:406}.
+     */
+    public SendCloudStandIn reportTo(SendCloudWebhooks webhooks, Duration retryEvery, Function<Call, List<String>> events) {
+        this.webhooks = webhooks;
+        this.retryEvery = retryEvery;
+        this.reports = events;
+        return this;
+    }
+
+    /** Every email accepted so far, with its email id. */
+    public List<Accepted> accepted() {
+        return List.copyOf(accepted);
+    }
+
+    /** The email id SendCloud gave the last email it accepted for {@code recipient}, or null. */
+    public String emailIdFor(String recipient) {
+        String id = null;
+        for (Accepted a : accepted) {
+            if (recipient.equalsIgnoreCase(a.call().to())) {
+                id = a.emailId();
+            }
+        }
+        return id;
+    }
+
+    /** The mailer's answers to the webhooks posted by {@link #reportTo}, retries included. */
+    public List<java.net.http.HttpResponse<String>> webhookAnswers() {
+        return List.copyOf(webhookAnswers);
+    }
+
+    private void report(Call call, String emailId) {
+        SendCloudWebhooks target = webhooks;
+        if (target == null) {
+            return;
+        }
+        List<String> events = reports.apply(call);
+        scheduler.schedule(() -> {
+            for (String event : events) {
+                String[] parts = event.split(":", 2);
+                Map<String, String> extra = parts.length == 2 ? Map.of("subStat", parts[1], "message",
+                        "550 5.1.1 user unknown") : Map.of();
+                Map<String, String> fields = target.fields(parts[0], emailId, call.to(), Instant.now(),
+                        SendCloudWebhooks.token(), extra);
+                for (int attempt = 0; attempt < 6; attempt++) {
+                    try {
+                        java.net.http.HttpResponse<String> answer = target.post(fields);
+                        webhookAnswers.add(answer);
+                        if (answer.statusCode() == 200) {
+                            break;
+                        }
+                    }
+                    catch (RuntimeException unreachable) {
+                        // the mailer is down: SendCloud tries again later
+                    }
+                    try {
+                        Thread.sleep(retryEvery.toMillis());
+                    }
+                    catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }, 100, TimeUnit.MILLISECONDS);
+    }
+
     public void reset() {
+        accepted.clear();
+        webhookAnswers.clear();
+        webhooks = null;
         calls.clear();
         replies = call -> Reply.success();
         latency = Duration.ZERO;
@@ -143,9 +235,15 @@ public final class SendCloudStandIn implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             form = decode(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
-        Call call = new Call(Instant.now(), form);
+        Call call = new Call(Instant.now(), form, exchange.getRequestURI().getPath());
         calls.add(call);
         Reply reply = replies.apply(call);
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"result\"\\s*:\\s*true.*\"emailIdList\"\\s*:\\s*\\[\\s*\"([^\"]+)\"")
+                .matcher(reply.body());
+        if (id.find()) {
+            accepted.add(new Accepted(call, id.group(1)));
+            report(call, id.group(1));
+        }
         peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         long delay = latency.toMillis();
         if (delay <= 0) {

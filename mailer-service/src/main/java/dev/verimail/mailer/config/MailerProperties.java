@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param redrive         the scheduled re-drive of deliveries the quick retries could not send
  * @param retention       how long links, deliveries and inbox rows are kept
  * @param notice          the "someone tried to sign up with your address" notices
+ * @param webhook         how SendCloud's delivery events ({@code POST /webhooks/sendcloud}) are checked and counted
  */
 @ConfigurationProperties("mailer")
 public record MailerProperties(
@@ -26,7 +27,32 @@ public record MailerProperties(
         @DefaultValue Retry retry,
         @DefaultValue Redrive redrive,
         @DefaultValue Retention retention,
-        @DefaultValue Notice notice) {
+        @DefaultValue Notice notice,
+        @DefaultValue Webhook webhook) {
+
+    /**
+     * SendCloud's webhooks ({@code MAILER_WEBHOOK_MAX_AGE}, {@code MAILER_WEBHOOK_SOFT_BOUNCE_LIMIT}); the signing key
+     * is {@code SENDCLOUD_WEBHOOK_KEY} ({@link SendCloudProperties#webhookKey()}).
+     *
+     * @param maxAge          how far a webhook's signed timestamp may be from now; an older one is refused (403). An
+     *                        hour by default: SendCloud retries a webhook it could not deliver after 1, 2, 4, 8 and 16
+     *                        minutes. Tokens are remembered twice as long, so a replay within the window is caught.
+     * @param softBounceLimit soft bounces of one user's address (over all its deliveries) after which the address
+     *                        counts as undeliverable ({@code EmailUndeliverable} with reason {@code BOUNCED})
+     */
+    public record Webhook(
+            @DefaultValue("PT1H") Duration maxAge,
+            @DefaultValue("3") int softBounceLimit) {
+
+        public Webhook {
+            if (maxAge.isNegative() || maxAge.isZero()) {
+                throw new IllegalArgumentException("mailer.webhook.max-age must be positive");
+            }
+            if (softBounceLimit < 1) {
+                throw new IllegalArgumentException("mailer.webhook.soft-bounce-limit must be at least 1");
+            }
+        }
+    }
 
     /**
      * {@code SignupAttempted} notices ({@code MAILER_NOTICE_TTL}).
@@ -45,10 +71,12 @@ public record MailerProperties(
 
     /**
      * @param registrationEvents where {@code UserRegistered} and {@code VerificationReissued} come from
+     * @param verificationEvents where {@code EmailUndeliverable} goes (through the outbox)
      * @param partitions         partitions of the topics this service creates if missing (and of their DLT)
      */
     public record Topics(
             @DefaultValue(dev.verimail.events.Topics.REGISTRATION_EVENTS) String registrationEvents,
+            @DefaultValue(dev.verimail.events.Topics.VERIFICATION_EVENTS) String verificationEvents,
             @DefaultValue("6") int partitions) {
     }
 

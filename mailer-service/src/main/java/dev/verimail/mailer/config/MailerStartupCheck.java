@@ -73,7 +73,15 @@ public class MailerStartupCheck {
             problems.add(Transport.VARIABLE + " is sendcloud (the default), but " + String.join(", ", missing)
                     + (missing.size() == 1 ? " is" : " are") + " not set.");
         }
-        String baseUrl = env.getProperty("sendcloud.base-url", "https://api.sendcloud.net");
+        SendCloudProperties.Region region = SendCloudProperties.Region.of(env.getProperty("sendcloud.region"));
+        if (region == null) {
+            problems.add("SENDCLOUD_REGION (sendcloud.region) is '" + env.getProperty("sendcloud.region")
+                    + "': it must be cn (mainland China, the default) or sgp (Singapore).");
+        }
+        String baseUrl = env.getProperty("sendcloud.base-url", "");
+        if (baseUrl.isBlank()) {
+            baseUrl = region == null ? SendCloudProperties.Region.CN.host() : region.host();
+        }
         boolean allowHttp = Boolean.parseBoolean(env.getProperty("sendcloud.allow-http", "false").trim());
         String scheme = scheme(baseUrl);
         if (scheme == null) {

@@ -9,13 +9,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * SendCloud account and templates ({@code sendcloud.*}; in the environment {@code SENDCLOUD_API_USER},
  * {@code SENDCLOUD_API_KEY}, {@code SENDCLOUD_BASE_URL}, {@code SENDCLOUD_ALLOW_HTTP}, {@code SENDCLOUD_TEMPLATE},
- * {@code SENDCLOUD_NOTICE_TEMPLATE}, {@code SENDCLOUD_FROM}, {@code SENDCLOUD_FROM_NAME}, {@code SENDCLOUD_SUBJECT}).
+ * {@code SENDCLOUD_NOTICE_TEMPLATE}, {@code SENDCLOUD_FROM}, {@code SENDCLOUD_FROM_NAME}, {@code SENDCLOUD_SUBJECT},
+ * {@code SENDCLOUD_REGION}, {@code SENDCLOUD_WEBHOOK_KEY}).
  * Used when {@code MAILER_TRANSPORT=sendcloud} (the default); {@link MailerStartupCheck} refuses to start without
  * user, key, template and sender, or with a base URL that is not https.
  *
  * @param apiUser        SendCloud API user
  * @param apiKey         SendCloud API key; never logged, redacted from {@link #toString()}
- * @param baseUrl        API root; {@code /apiv2/mail/sendtemplate} is appended. https, unless {@code allowHttp}
+ * @param baseUrl        API root, overriding the region's host (a proxy, a stand-in); the region's template-send path
+ *                       is appended. https, unless {@code allowHttp}. Unset: the region's own host
  * @param allowHttp      accept an http base URL (a local stand-in only: the key travels in every request)
  * @param template       {@code templateInvokeName} of the verification email, a template that uses {@code %name%}
  *                       and {@code %url%}
@@ -27,12 +29,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                       it); the notice always uses its template's subject
  * @param connectTimeout TCP connect timeout of a call
  * @param timeout        time until SendCloud's reply must have arrived; a slower call is a transient failure
+ * @param region         {@code cn} (mainland China, SendCloud's own API, the default) or {@code sgp} (Singapore,
+ *                       the international service): picks host and path of the template send ({@link Region})
+ * @param webhookKey     the key SendCloud signs its webhooks with ({@code POST /webhooks/sendcloud}); unset: the
+ *                       webhook is refused. Never logged, redacted from {@link #toString()}
  */
 @ConfigurationProperties("sendcloud")
 public record SendCloudProperties(
         String apiUser,
         String apiKey,
-        @DefaultValue("https://api.sendcloud.net") URI baseUrl,
+        URI baseUrl,
         @DefaultValue("false") boolean allowHttp,
         String template,
         String noticeTemplate,
@@ -40,11 +46,69 @@ public record SendCloudProperties(
         String fromName,
         String subject,
         @DefaultValue("PT5S") Duration connectTimeout,
-        @DefaultValue("PT10S") Duration timeout) {
+        @DefaultValue("PT10S") Duration timeout,
+        @DefaultValue("cn") String region,
+        String webhookKey) {
 
     public SendCloudProperties {
         if (timeout.isNegative() || timeout.isZero() || connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("sendcloud timeouts must be positive");
+        }
+    }
+
+    /** The template-send URL: the region's path on {@code baseUrl}, or on the region's own host without one. */
+    public URI sendTemplateUrl() {
+        Region r = Region.of(region);
+        if (r == null) {
+            throw new IllegalStateException("SENDCLOUD_REGION '" + region + "' is neither cn nor sgp");
+        }
+        return r.sendTemplate(baseUrl);
+    }
+
+    /** Whether webhooks are accepted: a signing key is set. */
+    public boolean webhooksOn() {
+        return !blank(webhookKey);
+    }
+
+    /**
+     * SendCloud's two services. The host and path of each are SendCloud's own documentation: mainland China
+     * ({@code cn}) is {@code https://api.sendcloud.net/apiv2/mail/sendtemplate} (API v2, "template send", the
+     * official SDKs' {@code https://api.sendcloud.net/apiv2/mail} base); Singapore ({@code sgp}, "Aurora SendCloud",
+     * docs.aurorasendcloud.com, "API Overview: Regional Base URLs") is {@code https://api.aurorasendcloud.com/} with
+     * the email API under {@code /email/} ({@code /email/send}, {@code /email/sendtemplate}). The form fields and the
+     * reply are the same on both.
+     */
+    public enum Region {
+        CN("https://api.sendcloud.net", "/apiv2/mail/sendtemplate"),
+        SGP("https://api.aurorasendcloud.com", "/email/sendtemplate");
+
+        private final String host;
+        private final String path;
+
+        Region(String host, String path) {
+            this.host = host;
+            this.path = path;
+        }
+
+        /** {@code cn} or {@code sgp}, any case; null for anything else. */
+        public static Region of(String value) {
+            if (value == null || value.isBlank()) {
+                return CN;
+            }
+            return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "cn" -> CN;
+                case "sgp" -> SGP;
+                default -> null;
+            };
+        }
+
+        public String host() {
+            return host;
+        }
+
+        URI sendTemplate(URI baseUrl) {
+            String base = baseUrl == null || baseUrl.toString().isBlank() ? host : baseUrl.toString();
+            return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
         }
     }
 
@@ -62,6 +126,7 @@ public record SendCloudProperties(
         return "SendCloudProperties[apiUser=" + apiUser + ", apiKey=" + (blank(apiKey) ? "(unset)" : "******")
                 + ", baseUrl=" + baseUrl + ", allowHttp=" + allowHttp + ", template=" + template + ", noticeTemplate="
                 + noticeTemplate + ", from=" + from + ", fromName=" + fromName + ", subject=" + subject
-                + ", connectTimeout=" + connectTimeout + ", timeout=" + timeout + "]";
+                + ", connectTimeout=" + connectTimeout + ", timeout=" + timeout + ", region=" + region + ", webhookKey="
+                + (blank(webhookKey) ? "(unset)" : "******") + "]";
     }
 }

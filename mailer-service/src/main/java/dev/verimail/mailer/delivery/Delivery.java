@@ -96,6 +96,21 @@ class Delivery {
     @Column(length = 55)
     private String traceparent;
 
+    @Column(name = "provider_event", length = 32)
+    private String providerEvent;
+
+    @Column(name = "provider_code")
+    private Integer providerCode;
+
+    @Column(name = "provider_event_at")
+    private Instant providerEventAt;
+
+    @Column(name = "soft_bounces", nullable = false)
+    private int softBounces;
+
+    @Column(name = "undeliverable_at")
+    private Instant undeliverableAt;
+
     protected Delivery() {
     }
 
@@ -103,7 +118,8 @@ class Delivery {
     DeliveryView view() {
         return new DeliveryView(UUID.fromString(eventId), eventType, userId, email, status, attempts, lastError,
                 failureReason, sendCloudCode, messageId, occurredAt, expiresAt, createdAt, updatedAt, sentAt,
-                nextAttemptAt, dev.verimail.outbox.Traces.traceId(traceparent));
+                nextAttemptAt, dev.verimail.outbox.Traces.traceId(traceparent), providerEvent, providerCode,
+                providerEventAt, undeliverableAt);
     }
 
     @Override

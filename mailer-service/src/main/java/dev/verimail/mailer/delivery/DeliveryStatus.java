@@ -9,5 +9,21 @@ public enum DeliveryStatus {
     /** The quick retries failed; the re-drive tries again at {@code nextAttemptAt}. */
     RETRYING,
     /** Given up: see {@code failureReason}. */
-    FAILED
+    FAILED,
+    /**
+     * SendCloud reports it reached the recipient's mail server ({@code deliver} webhook; an {@code open} or
+     * {@code click} counts too). The states from here on come only from SendCloud's webhooks, on a SENT delivery.
+     */
+    DELIVERED,
+    /** The recipient's server refused it for now ({@code soft_bounce}); repeated, the address counts as undeliverable. */
+    BOUNCED,
+    /** SendCloud gave up on the address ({@code invalid}): {@code EmailUndeliverable} went out. */
+    INVALID,
+    /** The recipient reported it as spam ({@code report_spam}). */
+    SPAM;
+
+    /** Whether the email went out (SendCloud accepted it); the webhook states all are. */
+    public boolean sent() {
+        return this == SENT || this == DELIVERED || this == BOUNCED || this == INVALID || this == SPAM;
+    }
 }

@@ -5,7 +5,9 @@ import java.util.UUID;
 
 /**
  * A delivery as {@code GET /api/deliveries?email=} shows it. Never the token or authcode. {@code traceId}: the trace
- * of the sign-up that asked for it (null with tracing off), to find its spans and log lines.
+ * of the sign-up that asked for it (null with tracing off), to find its spans and log lines. {@code providerEvent},
+ * {@code providerCode} and {@code providerEventAt}: the last SendCloud webhook that changed it (e.g. {@code invalid},
+ * 406); {@code undeliverableAt}: when {@code EmailUndeliverable} was announced for it.
  */
 public record DeliveryView(
         UUID eventId,
@@ -24,5 +26,9 @@ public record DeliveryView(
         Instant updatedAt,
         Instant sentAt,
         Instant nextAttemptAt,
-        String traceId) {
+        String traceId,
+        String providerEvent,
+        Integer providerCode,
+        Instant providerEventAt,
+        Instant undeliverableAt) {
 }

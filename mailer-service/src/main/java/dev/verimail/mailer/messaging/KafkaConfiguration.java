@@ -4,6 +4,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.config.TopicBuilder;
 
 import dev.verimail.messaging.SecretTopics;
 import dev.verimail.messaging.TrustProperties;
@@ -11,7 +12,7 @@ import org.springframework.kafka.support.ProducerListener;
 
 import dev.verimail.mailer.config.MailerProperties;
 
-/** The topics this service reads, created at start-up if missing; the consumer policy is the messaging module's. */
+/** The topics this service reads and writes, created at start-up if missing; the consumer policy is the messaging module's. */
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration {
 
@@ -24,6 +25,13 @@ class KafkaConfiguration {
     NewTopic registrationEventsDeadLetterTopic(MailerProperties properties, TrustProperties trust) {
         return SecretTopics.of(properties.topics().registrationEvents() + ".DLT", properties.topics().partitions(),
                 trust);
+    }
+
+    /** Where {@code EmailUndeliverable} goes (the outbox relay publishes it); verification-service declares it too. */
+    @Bean
+    NewTopic verificationEventsTopic(MailerProperties properties) {
+        return TopicBuilder.name(properties.topics().verificationEvents())
+                .partitions(properties.topics().partitions()).build();
     }
 
     /**

@@ -58,9 +58,7 @@ class SendCloudTransport implements MailTransport {
 
     SendCloudTransport(SendCloudProperties properties) {
         this.properties = properties;
-        String base = properties.baseUrl().toString();
-        this.endpoint = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
-                + "/apiv2/mail/sendtemplate");
+        this.endpoint = properties.sendTemplateUrl();
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(properties.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
     }
@@ -72,7 +70,7 @@ class SendCloudTransport implements MailTransport {
 
     @Override
     public String describe() {
-        return "SendCloud at " + endpoint + " as API user " + properties.apiUser() + ", template "
+        return "SendCloud (region " + properties.region() + ") at " + endpoint + " as API user " + properties.apiUser() + ", template "
                 + properties.template() + ", notice template "
                 + (properties.sendsNotices() ? properties.noticeTemplate() : "(unset: notices are skipped)")
                 + ", from " + properties.from();

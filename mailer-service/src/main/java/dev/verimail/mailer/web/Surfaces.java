@@ -13,7 +13,8 @@ import dev.verimail.web.security.ServiceSecurity;
 
 /**
  * The mailer serves no person (DESIGN.md, "Surfaces and access"): the delivery records ({@code GET /api/deliveries})
- * and the re-drive ({@code /admin/**}) need an operator token. The only open pages are the built-in inbox's, which
+ * and the re-drive ({@code /admin/**}) need an operator token. SendCloud's webhook ({@code POST /webhooks/sendcloud})
+ * is open and checks its signature itself (off without {@code SENDCLOUD_WEBHOOK_KEY}). The only open pages are the built-in inbox's, which
  * exist only with {@code MAILER_TRANSPORT=inbox}, a development setting (the one-command stack binds it to
  * 127.0.0.1); with {@code sendcloud} those paths are not served at all.
  */
@@ -24,6 +25,8 @@ class Surfaces {
     SecurityFilterChain securityFilterChain(HttpSecurity http, OperatorTokens tokens, ClientAddresses clients,
             Environment environment) throws Exception {
         return ServiceSecurity.chain(http, tokens, clients, environment, open -> open
-                .requestMatchers(HttpMethod.GET, "/inbox", "/api/inbox", "/css/**", "/favicon.ico").permitAll());
+                .requestMatchers(HttpMethod.GET, "/inbox", "/api/inbox", "/css/**", "/favicon.ico").permitAll()
+                // SendCloud's signed delivery events: the signature is the caller's identity (webhook.SendCloudWebhook)
+                .requestMatchers(HttpMethod.POST, "/webhooks/sendcloud").permitAll());
     }
 }

@@ -54,7 +54,7 @@ class SendCloudReplyTests {
         server.start();
         transport = new SendCloudTransport(new SendCloudProperties("user", "KEY-secret",
                 URI.create("http://127.0.0.1:" + server.getAddress().getPort()), true, "verify", "notice",
-                "no-reply@example.com", null, "Verify!", Duration.ofSeconds(2), Duration.ofSeconds(5)));
+                "no-reply@example.com", null, "Verify!", Duration.ofSeconds(2), Duration.ofSeconds(5), "cn", null));
     }
 
     @AfterEach
