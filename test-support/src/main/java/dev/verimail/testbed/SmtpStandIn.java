@@ -76,6 +76,7 @@ public final class SmtpStandIn implements AutoCloseable {
     private final String greeting = "smtp-stand-in";
     private volatile ServerSocket server;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final Object storing = new Object();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger dataFailures = new AtomicInteger();
@@ -197,15 +198,17 @@ public final class SmtpStandIn implements AutoCloseable {
                 // closing anyway
             }
         }
-        for (Socket socket : open) {
-            try {
-                socket.close();
+        synchronized (storing) {
+            for (Socket socket : open) {
+                try {
+                    socket.close();
+                }
+                catch (IOException e) {
+                    // closing anyway
+                }
             }
-            catch (IOException e) {
-                // closing anyway
-            }
+            open.clear();
         }
-        open.clear();
     }
 
     /** Listens again on the same port. */
@@ -226,6 +229,12 @@ public final class SmtpStandIn implements AutoCloseable {
                 Socket client = socket.accept();
                 connections.incrementAndGet();
                 open.add(client);
+                if (server != socket) {
+                    // stop() came between accept and add
+                    open.remove(client);
+                    client.close();
+                    continue;
+                }
                 daemon("smtp-stand-in-" + client.getPort(), () -> serve(client));
             }
             catch (IOException e) {
@@ -312,8 +321,15 @@ public final class SmtpStandIn implements AutoCloseable {
                         reply(out, dataFailure.line());
                     }
                     else {
-                        received.add(new Received(Instant.now(), from, List.copyOf(to), raw.toString()));
-                        reply(out, "250 2.0.0 Ok: queued");
+                        // kept and acknowledged as one step: stop() cannot cut in between, so a message the
+                        // client was not told about is never kept (nor one it was told about lost)
+                        synchronized (storing) {
+                            if (client.isClosed()) {
+                                return;
+                            }
+                            received.add(new Received(Instant.now(), from, List.copyOf(to), raw.toString()));
+                            reply(out, "250 2.0.0 Ok: queued");
+                        }
                     }
                     from = null;
                     to.clear();
