@@ -60,8 +60,11 @@ final class FaultStack implements AutoCloseable {
     final List<ServiceProcess> verifications = new ArrayList<>();
     final List<ServiceProcess> mailers = new ArrayList<>();
     private final Map<String, Integer> restarts = new HashMap<>();
+    /** On top of every mailer's environment, e.g. another transport ({@link SmtpLedger#mailerEnvironment()}). */
+    private final Map<String, String> mailerOverrides;
 
-    private FaultStack(String name, Databases db) {
+    private FaultStack(String name, Databases db, Map<String, String> mailerOverrides) {
+        this.mailerOverrides = Map.copyOf(mailerOverrides);
         this.repository = Path.of(System.getProperty("verimail.repository", "..")).toAbsolutePath().normalize();
         this.logs = repository.resolve("fault-tests").resolve("target").resolve("stack-logs").resolve(name);
         this.db = db;
@@ -72,7 +75,12 @@ final class FaultStack implements AutoCloseable {
 
     /** Starts the broker and {@code instances} copies of each service; the mailers use the good SendCloud key. */
     static FaultStack start(String name, Databases db, int instances) {
-        FaultStack stack = new FaultStack(name, db);
+        return start(name, db, instances, Map.of());
+    }
+
+    /** As {@link #start(String, Databases, int)}, the mailers with {@code mailer} on top of their environment. */
+    static FaultStack start(String name, Databases db, int instances, Map<String, String> mailer) {
+        FaultStack stack = new FaultStack(name, db, mailer);
         try {
             deleteLogs(stack.logs);
             stack.kafka.start();
@@ -86,7 +94,7 @@ final class FaultStack implements AutoCloseable {
                 stack.verifications.add(stack.service("verification-service", i, verificationPort, db.verification(),
                         Map.of("VERIFICATION_REGISTRATION_BASE_URL", "http://localhost:" + registrationPort)));
                 stack.mailers.add(stack.service("mailer-service", i, mailerPort, db.mailer(),
-                        stack.mailerEnvironment(verificationPort, Map.of())));
+                        stack.mailerEnvironment(verificationPort, stack.mailerOverrides)));
             }
             List<ServiceProcess> all = stack.all();
             all.forEach(ServiceProcess::start);
@@ -125,8 +133,10 @@ final class FaultStack implements AutoCloseable {
             throw new IllegalStateException("stop or kill " + old.name() + " first");
         }
         int verificationPort = verifications.get(instance).port();
+        Map<String, String> environment = new HashMap<>(mailerOverrides);
+        environment.putAll(overrides);
         ServiceProcess mailer = service("mailer-service", instance, old.port(), db.mailer(),
-                mailerEnvironment(verificationPort, overrides));
+                mailerEnvironment(verificationPort, environment));
         mailers.set(instance, mailer);
         mailer.start().awaitReady(READY);
         return mailer;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
@@ -35,11 +36,24 @@ final class Scenario {
     final FaultStack stack;
     final String name;
     final FaultReport report;
+    /** What the mail server answered for recipients starting with a prefix: SendCloud's stand-in unless told. */
+    private final Function<String, List<Answer>> answers;
 
     Scenario(FaultStack stack, String name, String title) {
+        this(stack, name, title, stack.sendCloud::answers);
+    }
+
+    /** With another mail server's ledger, e.g. {@link SmtpLedger#answers}. */
+    Scenario(FaultStack stack, String name, String title, Function<String, List<Answer>> answers) {
         this.stack = stack;
         this.name = name;
         this.report = new FaultReport(name, title);
+        this.answers = answers;
+    }
+
+    /** Successful answers (emails sent) per recipient of this scenario. */
+    private Map<String, List<Answer>> sentByRecipient() {
+        return answers.apply(addresses()).stream().filter(Answer::success).collect(Collectors.groupingBy(Answer::to));
     }
 
     String addresses() {
@@ -55,9 +69,9 @@ final class Scenario {
         Set<String> emails = accepted.stream().map(Attempt::email).collect(Collectors.toSet());
         await("an email for each of " + emails.size() + " accepted sign-ups").atMost(timeout)
                 .pollInterval(Duration.ofMillis(500))
-                .until(() -> stack.sendCloud.sentByRecipient(addresses()).keySet().containsAll(emails));
+                .until(() -> sentByRecipient().keySet().containsAll(emails));
         Map<String, Answer> first = new HashMap<>();
-        stack.sendCloud.sentByRecipient(addresses()).forEach((to, sent) -> first.put(to, sent.get(0)));
+        sentByRecipient().forEach((to, sent) -> first.put(to, sent.get(0)));
         return first;
     }
 
@@ -96,7 +110,7 @@ final class Scenario {
             await("users VERIFIED").atMost(SETTLE).until(() -> FaultStack.count(stack.db.registration(),
                     "SELECT COUNT(*) FROM users WHERE email_key LIKE ? AND status = 'VERIFIED'", like) >= confirms);
         }
-        Map<String, List<Answer>> sent = stack.sendCloud.sentByRecipient(addresses());
+        Map<String, List<Answer>> sent = sentByRecipient();
         Set<String> acceptedEmails = accepted.stream().map(Attempt::email).collect(Collectors.toSet());
         int min = accepted.stream().mapToInt(a -> sent.getOrDefault(a.email(), List.of()).size()).min().orElse(0);
         int max = accepted.stream().mapToInt(a -> sent.getOrDefault(a.email(), List.of()).size()).max().orElse(0);
@@ -115,7 +129,7 @@ final class Scenario {
         Map<Integer, Long> others = new TreeMap<>(attempts.stream().filter(a -> !a.accepted())
                 .collect(Collectors.groupingBy(Attempt::status, Collectors.counting())));
         return new Tally(attempts.size(), accepted.size(), others.isEmpty() ? "none" : others.toString(),
-                stack.sendCloud.answers(addresses()).size(), sent.values().stream().mapToInt(List::size).sum(), min, max,
+                answers.apply(addresses()).size(), sent.values().stream().mapToInt(List::size).sum(), min, max,
                 duplicates, toUnaccepted,
                 FaultStack.count(stack.db.mailer(), "SELECT COUNT(*) FROM delivery WHERE email_key LIKE ? AND status = 'FAILED'", like),
                 confirms,

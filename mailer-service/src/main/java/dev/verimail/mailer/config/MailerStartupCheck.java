@@ -17,7 +17,9 @@ import org.springframework.core.env.Environment;
  * Fails closed, before any other bean (database pool, Kafka consumers) is created, when the mail transport's settings
  * are not usable:
  * <ul>
- * <li>{@code MAILER_TRANSPORT} names no transport of this version (allowed: {@code sendcloud}, {@code inbox});</li>
+ * <li>{@code MAILER_TRANSPORT} names no transport of this version (allowed: {@code sendcloud}, {@code smtp},
+ * {@code inbox});</li>
+ * <li>with {@code smtp}, {@code SPRING_MAIL_HOST} or {@code MAILER_SMTP_FROM} is missing ({@link #checkSmtp});</li>
  * <li>with {@code sendcloud} (the default), a setting a send needs is missing: {@code SENDCLOUD_API_USER},
  * {@code SENDCLOUD_API_KEY}, {@code SENDCLOUD_TEMPLATE}, {@code SENDCLOUD_FROM};</li>
  * <li>with {@code sendcloud}, {@code SENDCLOUD_BASE_URL} is not https and {@code SENDCLOUD_ALLOW_HTTP} is not
@@ -51,15 +53,17 @@ public class MailerStartupCheck {
         String raw = env.getProperty(Transport.PROPERTY);
         Transport transport = Transport.of(raw);
         if (transport == null) {
-            boolean smtp = "smtp".equalsIgnoreCase(raw.trim());
             throw new MailerConfigurationException(List.of(Transport.VARIABLE + " (" + Transport.PROPERTY + ") is '"
-                    + printable(raw) + "'" + (smtp ? ", which is not available yet in this version" : "")
-                    + ": allowed values are sendcloud (the default) and inbox (development only)."),
-                    "Set " + Transport.VARIABLE + "=sendcloud with the SENDCLOUD_* settings, or "
+                    + printable(raw) + "': allowed values are sendcloud (the default), smtp and inbox (development only)."),
+                    "Set " + Transport.VARIABLE + "=sendcloud with the SENDCLOUD_* settings, "
+                            + Transport.VARIABLE + "=smtp with SPRING_MAIL_HOST and MAILER_SMTP_FROM, or "
                             + Transport.VARIABLE + "=inbox on a development machine.");
         }
         if (transport == Transport.INBOX) {
             return transport;
+        }
+        if (transport == Transport.SMTP) {
+            return checkSmtp(env);
         }
         List<String> problems = new ArrayList<>();
         List<String> missing = new ArrayList<>();
@@ -101,6 +105,57 @@ public class MailerStartupCheck {
             log.warn("SENDCLOUD_ALLOW_HTTP=true: SendCloud is called over plain http; use this only for a local stand-in");
         }
         return transport;
+    }
+
+    /**
+     * With {@code smtp}: an SMTP host ({@code SPRING_MAIL_HOST}) and a sender address ({@code MAILER_SMTP_FROM}) are
+     * required, a user name needs its password, and the port (if set) is a port. STARTTLS switched off is allowed
+     * (a test server) and said in a WARN.
+     */
+    private static Transport checkSmtp(Environment env) {
+        List<String> problems = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        if (blank(env.getProperty("spring.mail.host"))) {
+            missing.add("SPRING_MAIL_HOST");
+        }
+        String from = env.getProperty("mailer.smtp.from");
+        if (blank(from)) {
+            missing.add("MAILER_SMTP_FROM");
+        }
+        if (!missing.isEmpty()) {
+            problems.add(Transport.VARIABLE + " is smtp, but " + String.join(", ", missing)
+                    + (missing.size() == 1 ? " is" : " are") + " not set.");
+        }
+        if (!blank(from) && !emailAddress(from.trim())) {
+            problems.add("MAILER_SMTP_FROM (mailer.smtp.from) is not a plain email address (like no-reply@example.com).");
+        }
+        if (!blank(env.getProperty("spring.mail.username")) && blank(env.getProperty("spring.mail.password"))) {
+            problems.add("SPRING_MAIL_USERNAME is set but SPRING_MAIL_PASSWORD is not.");
+        }
+        String port = env.getProperty("spring.mail.port");
+        if (!blank(port) && !port.trim().matches("[0-9]{1,5}")) {
+            problems.add("SPRING_MAIL_PORT (spring.mail.port) is not a port number.");
+        }
+        if (!problems.isEmpty()) {
+            throw new MailerConfigurationException(problems, "Set SPRING_MAIL_HOST (and SPRING_MAIL_PORT, "
+                    + "SPRING_MAIL_USERNAME, SPRING_MAIL_PASSWORD as the server needs) and MAILER_SMTP_FROM, or set "
+                    + Transport.VARIABLE + "=inbox on a development machine to keep emails in the built-in inbox. "
+                    + "The mailer never falls back to the inbox by itself.");
+        }
+        String required = env.getProperty("spring.mail.properties.mail.smtp.starttls.required", "true");
+        if (!Boolean.parseBoolean(required.trim())) {
+            log.warn("STARTTLS is not required (spring.mail.properties.mail.smtp.starttls.required=false): the SMTP "
+                    + "password and the verification links may travel in clear; use this only for a local test server");
+        }
+        return Transport.SMTP;
+    }
+
+    private static boolean emailAddress(String value) {
+        return value.length() <= 254 && value.matches("[^@\\s<>\"(),;:]+@[^@\\s<>\"(),;:]+\\.[^@\\s<>\"(),;:]+");
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 
     private static String scheme(String url) {

@@ -15,6 +15,8 @@ public enum Transport {
 
     /** SendCloud's template API: production. */
     SENDCLOUD,
+    /** Any SMTP server (Boot's {@code SPRING_MAIL_*}, sender {@code MAILER_SMTP_*}): {@code dev.verimail.mailer.smtp}. */
+    SMTP,
     /** The built-in inbox: nothing leaves the machine, every email (and its live link) is shown at {@code /inbox}. */
     INBOX;
 
@@ -26,6 +28,7 @@ public enum Transport {
         String v = value == null || value.isBlank() ? "sendcloud" : value.trim().toLowerCase(Locale.ROOT);
         return switch (v) {
             case "sendcloud" -> SENDCLOUD;
+            case "smtp" -> SMTP;
             case "inbox" -> INBOX;
             default -> null;
         };
@@ -45,6 +48,15 @@ public enum Transport {
         @Override
         public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
             return is(context, SENDCLOUD);
+        }
+    }
+
+    /** Matches when {@code mailer.transport} is {@code smtp}. */
+    public static final class IsSmtp implements Condition {
+
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return is(context, SMTP);
         }
     }
 

@@ -66,9 +66,55 @@ class MailerStartupCheckTests {
         assertThatThrownBy(() -> MailerStartupCheck.check(new MockEnvironment().withProperty("mailer.transport", "pigeon")))
                 .isInstanceOf(MailerConfigurationException.class)
                 .hasMessageContaining("MAILER_TRANSPORT (mailer.transport) is 'pigeon'")
-                .hasMessageContaining("allowed values are sendcloud (the default) and inbox");
-        assertThatThrownBy(() -> MailerStartupCheck.check(new MockEnvironment().withProperty("mailer.transport", "smtp")))
-                .isInstanceOf(MailerConfigurationException.class).hasMessageContaining("not available yet");
+                .hasMessageContaining("allowed values are sendcloud (the default), smtp and inbox");
+    }
+
+    private static MockEnvironment smtp() {
+        return new MockEnvironment().withProperty("mailer.transport", "smtp").withProperty("spring.mail.host", "smtp.example.com")
+                .withProperty("mailer.smtp.from", "no-reply@example.com");
+    }
+
+    @Test
+    void smtpNeedsAHostAndASenderAndNamesTheVariablesThatAreMissing() {
+        assertThat(MailerStartupCheck.check(smtp())).isEqualTo(Transport.SMTP);
+        assertThat(MailerStartupCheck.check(smtp().withProperty("mailer.transport", " SMTP "))).isEqualTo(Transport.SMTP);
+        assertThat(MailerStartupCheck.check(smtp().withProperty("sendcloud.base-url", "http://x")))
+                .as("SendCloud's settings are not the SMTP transport's business").isEqualTo(Transport.SMTP);
+
+        assertThatThrownBy(() -> MailerStartupCheck.check(new MockEnvironment().withProperty("mailer.transport", "smtp")
+                .withProperty("mailer.smtp.from", " "))).isInstanceOfSatisfying(MailerConfigurationException.class, e -> {
+                    assertThat(e.problems()).containsExactly(
+                            "MAILER_TRANSPORT is smtp, but SPRING_MAIL_HOST, MAILER_SMTP_FROM are not set.");
+                    assertThat(e.action()).contains("SPRING_MAIL_HOST").contains("MAILER_SMTP_FROM")
+                            .contains("MAILER_TRANSPORT=inbox").contains("never falls back");
+                });
+        assertThatThrownBy(() -> MailerStartupCheck.check(smtp().withProperty("spring.mail.host", "")))
+                .isInstanceOf(MailerConfigurationException.class).hasMessageContaining("SPRING_MAIL_HOST is not set")
+                .hasMessageNotContaining("MAILER_SMTP_FROM is");
+    }
+
+    @Test
+    void smtpRefusesABadSenderAUserWithoutPasswordAndABadPortWithoutPrintingThePassword() {
+        assertThatThrownBy(() -> MailerStartupCheck.check(smtp().withProperty("mailer.smtp.from", "Verimail <x@y.z>")
+                .withProperty("spring.mail.username", "mailer").withProperty("spring.mail.port", "smtp")))
+                .isInstanceOfSatisfying(MailerConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
+                        "MAILER_SMTP_FROM (mailer.smtp.from) is not a plain email address (like no-reply@example.com).",
+                        "SPRING_MAIL_USERNAME is set but SPRING_MAIL_PASSWORD is not.",
+                        "SPRING_MAIL_PORT (spring.mail.port) is not a port number."));
+        assertThat(MailerStartupCheck.check(smtp().withProperty("spring.mail.username", "mailer")
+                .withProperty("spring.mail.password", KEY).withProperty("spring.mail.port", "587")))
+                .isEqualTo(Transport.SMTP);
+    }
+
+    @Test
+    void theSmtpTransportFailsTheContextEarlyToo() {
+        new ApplicationContextRunner().withUserConfiguration(MailerStartupCheck.class)
+                .withPropertyValues("mailer.transport=smtp", "spring.mail.password=" + KEY)
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    FailureAnalysis analysis = new MailerConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+                    assertThat(analysis.getDescription()).contains("SPRING_MAIL_HOST, MAILER_SMTP_FROM").doesNotContain(KEY);
+                });
     }
 
     @Test

@@ -1,0 +1,40 @@
+package dev.verimail.mailer.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The sender of emails sent over SMTP ({@code mailer.smtp.*}; in the environment {@code MAILER_SMTP_FROM},
+ * {@code MAILER_SMTP_FROM_NAME}, {@code MAILER_SMTP_SUBJECT}, {@code MAILER_SMTP_NOTICE_SUBJECT}). Used when
+ * {@code MAILER_TRANSPORT=smtp}; the server itself is Boot's {@code spring.mail.*} ({@code SPRING_MAIL_HOST},
+ * {@code _PORT}, {@code _USERNAME}, {@code _PASSWORD}). {@link MailerStartupCheck} refuses to start without a host
+ * and a sender address.
+ *
+ * @param from          sender address (required with smtp); its domain also names our Message-IDs
+ * @param fromName      sender name (optional)
+ * @param subject       subject of the verification email
+ * @param noticeSubject subject of the "someone tried to sign up with your address" notice
+ */
+@ConfigurationProperties("mailer.smtp")
+public record SmtpProperties(
+        String from,
+        String fromName,
+        @DefaultValue("Please verify your email address") String subject,
+        @DefaultValue("Someone tried to sign up with your email address") String noticeSubject) {
+
+    public SmtpProperties {
+        subject = blank(subject) ? "Please verify your email address" : subject.strip();
+        noticeSubject = blank(noticeSubject) ? "Someone tried to sign up with your email address" : noticeSubject.strip();
+        from = blank(from) ? null : from.strip();
+        fromName = blank(fromName) ? null : fromName.strip();
+    }
+
+    /** The part of {@link #from} after the {@code @}: the right-hand side of our Message-IDs. */
+    public String domain() {
+        return from == null || from.indexOf('@') < 0 ? "localhost" : from.substring(from.lastIndexOf('@') + 1);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}
