@@ -126,7 +126,8 @@ class EmailVerifiedListenerTests {
             var parked = dlt.await(r -> r.key().equals(Long.toString(id)), 4, Duration.ofSeconds(30));
             assertThat(parked).extracting(r -> TopicReader.header(r, "kafka_dlt-exception-message"))
                     .anySatisfy(m -> assertThat(m).contains(
-                            "ce_source '/verimail/registration-service' is not /verimail/verification-service"))
+                            "ce_source '/verimail/registration-service' is not /verimail/mailer-service, "
+                                    + "/verimail/verification-service, the producers of verification-events"))
                     .anySatisfy(m -> assertThat(m).contains("ce_source '//verimail/verification-service?' is not"))
                     .anySatisfy(m -> assertThat(m).contains("ce_source (missing)"))
                     .anySatisfy(m -> assertThat(m).contains("ce_type 'verimail.verification.EmailChanged.v1' is not one"));

@@ -94,14 +94,18 @@ class RetentionTests {
     }
 
     @Test
-    void deletesPendingUsersSomeDaysAfterTheirLastLinkExpiredAnnouncesItAndLetsTheAddressSignUpAgain() throws Exception {
+    void deletesNeverVerifiedUsersSomeDaysAfterTheirLastLinkExpiredAnnouncesItAndLetsTheAddressSignUpAgain() throws Exception {
         long first = register("first.expiring@example.com");
         long second = register("second.expiring@example.com");
         long third = register("third.expiring@example.com");
         long resent = register("resent@example.com");
         long verified = register("verified@example.com");
-        new TransactionTemplate(transactions).executeWithoutResult(status -> db.update(
-                "UPDATE users SET status = 'VERIFIED', verified_at = registered_at WHERE id = ?", verified));
+        new TransactionTemplate(transactions).executeWithoutResult(status -> {
+            db.update("UPDATE users SET status = 'VERIFIED', verified_at = registered_at WHERE id = ?", verified);
+            // never verified either: the provider reported its address unreachable
+            db.update("UPDATE users SET status = 'UNDELIVERABLE', undeliverable_at = registered_at, "
+                    + "undeliverable_reason = 'INVALID' WHERE id = ?", third);
+        });
         Instant start = clock.instant();
 
         clock.set(start.plus(TTL_AND_RETENTION).minusSeconds(60));

@@ -139,7 +139,7 @@ class SecuredKafkaTests {
         ConsumerRecord<String, String> parked = SecuredKafkaTestBed.awaitRecord(bootstrapServers,
                 Topics.VERIFICATION_EVENTS + ".DLT", Long.toString(forged));
         assertThat(dev.verimail.testbed.TopicReader.header(parked, "kafka_dlt-exception-message"))
-                .contains("ce_source '/somewhere/else' is not /verimail/verification-service");
+                .contains("ce_source '/somewhere/else' is not /verimail/mailer-service, /verimail/verification-service");
     }
 
     private static ProducerRecord<String, String> emailVerified(long user, String email, String source, Instant at) {

@@ -6,12 +6,15 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -22,7 +25,11 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.verimail.events.registration.SignupAttempted;
+import dev.verimail.events.registration.UserRegistered;
+import dev.verimail.events.registration.VerificationReissued;
+import dev.verimail.events.verification.EmailUndeliverable;
 import dev.verimail.events.verification.EmailVerified;
+import dev.verimail.events.verification.VerificationEvent;
 import dev.verimail.outbox.OutboxWriter;
 import dev.verimail.outbox.Traces;
 import dev.verimail.registration.config.RegistrationProperties;
@@ -51,11 +58,14 @@ public class Registrations {
     private final TransactionTemplate tx;
     private final ChallengeIssuer challenges;
     private final AbuseLimits limits;
+    private final MeterRegistry meters;
 
     Registrations(Users users, UserRepository repository, ResendThrottleRepository throttles, UserIds ids,
             OutboxWriter outbox, RegistrationProperties properties, Clock clock,
-            PlatformTransactionManager transactions, ChallengeIssuer challenges, AbuseLimits limits) {
+            PlatformTransactionManager transactions, ChallengeIssuer challenges, AbuseLimits limits,
+            MeterRegistry meters) {
         this.users = users;
+        this.meters = meters;
         this.limits = limits;
         this.repository = repository;
         this.throttles = throttles;
@@ -112,16 +122,23 @@ public class Registrations {
      */
     private User insert(long id, Signup signup) {
         Instant now = now();
-        users.insertPending(id, signup, now);
+        User user = storePending(id, signup, now);
         if (properties.existingEmail() == RegistrationProperties.ExistingEmail.CONCEAL) {
             // concealed: a taken address's notices count at once, so a new one's sign-up must too, or the two would
             // run out at different counts. Revealed: the first resend counts this sign-up (AbuseLimits.takeEmail)
             limits.takeEmail(signup.emailKey(), now);
         }
         limits.takeGlobal(now);
+        return user;
+    }
+
+    /** The user and its {@code UserRegistered}, with the event's id kept as the user's current challenge. */
+    private User storePending(long id, Signup signup, Instant now) {
         User user = User.pending(id, signup, now);
-        Instant expiresAt = now.plus(properties.verificationTtl());
-        outbox.append(properties.topics().registrationEvents(), challenges.registered(user, now, expiresAt));
+        UserRegistered event = challenges.registered(user, now, now.plus(properties.verificationTtl()));
+        user.challengeIssued(now, event.eventId());
+        users.insertPending(user);
+        outbox.append(properties.topics().registrationEvents(), event);
         return user;
     }
 
@@ -181,14 +198,14 @@ public class Registrations {
             }
             throttle.requested(now);
         }, () -> throttles.saveAndFlush(new ResendThrottle(emailKey, now)));
-        java.util.Optional<User> registered = repository.lockByEmailKey(emailKey);
+        Optional<User> registered = repository.lockByEmailKey(emailKey);
         boolean signupUncounted = properties.existingEmail() == RegistrationProperties.ExistingEmail.REVEAL;
         limits.takeEmail(emailKey, now, signupUncounted ? registered.map(User::getRegisteredAt).orElse(null) : null);
         limits.takeGlobal(now);
         registered.filter(u -> u.getStatus() == UserStatus.PENDING).ifPresentOrElse(user -> {
-            user.challengeIssued(now);
-            Instant expiresAt = now.plus(properties.verificationTtl());
-            outbox.append(properties.topics().registrationEvents(), challenges.reissued(user, now, expiresAt));
+            VerificationReissued event = challenges.reissued(user, now, now.plus(properties.verificationTtl()));
+            user.challengeIssued(now, event.eventId());
+            outbox.append(properties.topics().registrationEvents(), event);
             log.info("Reissued the verification challenge of user {}", user.getId());
         }, () -> log.debug("Resend requested for an address with no pending user; nothing sent"));
     }
@@ -205,20 +222,51 @@ public class Registrations {
     }
 
     /**
-     * Applies a batch of {@code EmailVerified} in one transaction (one commit per Kafka poll rather than per event),
-     * users in id order so concurrent consumers never deadlock. Idempotent: a replay or a second event for a
-     * verified user changes nothing.
+     * Applies a poll of {@code verification-events} in one transaction (one commit per Kafka poll rather than per
+     * event): {@code EmailVerified} marks users VERIFIED, {@code EmailUndeliverable} marks PENDING users
+     * UNDELIVERABLE when it is about their current link. Users in id order so concurrent consumers never deadlock.
+     * Idempotent: a replay, a second event for a verified user or a report about an earlier link or address changes
+     * nothing. VERIFIED wins whatever the order: verifying is proof the email arrived.
+     *
+     * @param traceparents each event's trace (by event id), for the log lines
+     * @return how many users changed
+     */
+    public int applyAll(List<? extends VerificationEvent> events, Map<UUID, String> traceparents) {
+        List<EmailVerified> verified = events.stream().filter(EmailVerified.class::isInstance)
+                .map(EmailVerified.class::cast).sorted(Comparator.comparingLong(EmailVerified::userId)).toList();
+        List<EmailUndeliverable> undeliverable = events.stream().filter(EmailUndeliverable.class::isInstance)
+                .map(EmailUndeliverable.class::cast).sorted(Comparator.comparingLong(EmailUndeliverable::userId))
+                .toList();
+        boolean[][] changed = tx.execute(status -> {
+            if (!verified.isEmpty() && !undeliverable.isEmpty()) {
+                users.lockInIdOrder(events.stream().map(VerificationEvent::userId).distinct().toList());
+            }
+            return new boolean[][] { verified.isEmpty() ? new boolean[0] : users.markVerified(verified),
+                    undeliverable.isEmpty() ? new boolean[0] : users.markUndeliverable(undeliverable) };
+        });
+        return verifiedLogged(verified, changed[0], traceparents)
+                + undeliverableLogged(undeliverable, changed[1], traceparents);
+    }
+
+    /**
+     * Applies a batch of {@code EmailVerified}; see {@link #applyAll}.
      *
      * @return how many users changed
      */
     public int markAllVerified(List<EmailVerified> events) {
-        return markAllVerified(events, Map.of());
+        return applyAll(events, Map.of());
     }
 
-    /** As {@link #markAllVerified(List)}; {@code traceparents}: each event's trace (by id), for the log lines. */
-    public int markAllVerified(List<EmailVerified> events, Map<UUID, String> traceparents) {
-        List<EmailVerified> ordered = events.stream().sorted(Comparator.comparingLong(EmailVerified::userId)).toList();
-        boolean[] changed = tx.execute(status -> users.markVerified(ordered));
+    /**
+     * Applies one {@code EmailVerified}; see {@link #applyAll}.
+     *
+     * @return whether this call changed the user
+     */
+    public boolean markVerified(EmailVerified event) {
+        return markAllVerified(List.of(event)) == 1;
+    }
+
+    private int verifiedLogged(List<EmailVerified> ordered, boolean[] changed, Map<UUID, String> traceparents) {
         int count = 0;
         List<EmailVerified> unchanged = new ArrayList<>();
         for (int i = 0; i < ordered.size(); i++) {
@@ -249,12 +297,55 @@ public class Registrations {
     }
 
     /**
-     * Applies one {@code EmailVerified}; see {@link #markAllVerified}.
-     *
-     * @return whether this call changed the user
+     * One INFO line per user marked UNDELIVERABLE (id, reason, provider code: nothing secret, not the address) and
+     * {@code registration_users_undeliverable_total{reason}}; for the others, why nothing changed.
      */
-    public boolean markVerified(EmailVerified event) {
-        return markAllVerified(List.of(event)) == 1;
+    private int undeliverableLogged(List<EmailUndeliverable> ordered, boolean[] changed,
+            Map<UUID, String> traceparents) {
+        int count = 0;
+        List<EmailUndeliverable> unchanged = new ArrayList<>();
+        for (int i = 0; i < ordered.size(); i++) {
+            EmailUndeliverable event = ordered.get(i);
+            if (changed[i]) {
+                count++;
+                meters.counter("registration.users.undeliverable", "reason", event.reason().name()).increment();
+                try (Traces.LogScope trace = Traces.inLogs(traceparents.get(event.eventId()))) {
+                    log.info("User {} marked UNDELIVERABLE: the provider reports {} ({} {}) for their link (event {})",
+                            event.userId(), event.reason(), event.providerEvent(),
+                            event.providerCode() == null ? "without a code" : "code " + event.providerCode(),
+                            event.eventId());
+                }
+            }
+            else {
+                unchanged.add(event);
+            }
+        }
+        if (!unchanged.isEmpty()) {
+            Map<Long, User> known = new HashMap<>();
+            repository.findAllById(unchanged.stream().map(EmailUndeliverable::userId).distinct().toList())
+                    .forEach(user -> known.put(user.getId(), user));
+            for (EmailUndeliverable event : unchanged) {
+                User user = known.get(event.userId());
+                if (user == null) {
+                    log.warn("EmailUndeliverable {} names user {}, who is not registered here; ignored",
+                            event.eventId(), event.userId());
+                }
+                else if (user.getStatus() == UserStatus.VERIFIED) {
+                    log.info("User {} is verified; EmailUndeliverable {} ({}) changes nothing", user.getId(),
+                            event.eventId(), event.reason());
+                }
+                else if (user.getStatus() == UserStatus.UNDELIVERABLE
+                        && event.deliveryEventId().equals(user.getChallengeEventId())) {
+                    log.debug("User {} already undeliverable; event {} changes nothing", user.getId(),
+                            event.eventId());
+                }
+                else {
+                    log.info("EmailUndeliverable {} for user {} is about an earlier link or address (the user has "
+                            + "a newer one); ignored", event.eventId(), user.getId());
+                }
+            }
+        }
+        return count;
     }
 
     private Instant now() {

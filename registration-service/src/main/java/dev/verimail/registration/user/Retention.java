@@ -22,7 +22,7 @@ import dev.verimail.registration.limit.RateLimits;
 
 /**
  * Scheduled clean-up ({@code registration.retention.*}): throttle rows once their cooldown is over, rate limit rows
- * once full again, and PENDING users
+ * once full again, and never-verified (PENDING or UNDELIVERABLE) users
  * whose last link expired more than {@code pending-users} ago, each deleted together with a
  * {@code RegistrationExpired} in the outbox so the other services forget them too; their address can sign up again.
  * Small batches, each its own short transaction; rows are locked with {@code SKIP LOCKED}, so several instances
@@ -32,6 +32,8 @@ import dev.verimail.registration.limit.RateLimits;
 class Retention {
 
     private static final Logger log = LoggerFactory.getLogger(Retention.class);
+
+    private static final List<UserStatus> NEVER_VERIFIED = List.of(UserStatus.PENDING, UserStatus.UNDELIVERABLE);
 
     private final UserRepository users;
     private final ResendThrottleRepository throttles;
@@ -79,12 +81,15 @@ class Retention {
         });
     }
 
-    /** One transaction: up to a batch of PENDING users past retention, and a {@code RegistrationExpired} for each. */
+    /**
+     * One transaction: up to a batch of never-verified (PENDING or UNDELIVERABLE) users past retention, and a
+     * {@code RegistrationExpired} for each.
+     */
     int deleteExpiredPendingUsers() {
         Instant now = now();
         Instant cutoff = now.minus(properties.verificationTtl()).minus(properties.retention().pendingUsers());
         return tx.execute(status -> {
-            List<User> expired = users.findByStatusAndLastChallengeAtBeforeOrderById(UserStatus.PENDING, cutoff, batch());
+            List<User> expired = users.findByStatusInAndLastChallengeAtBeforeOrderById(NEVER_VERIFIED, cutoff, batch());
             for (User user : expired) {
                 outbox.append(properties.topics().registrationEvents(),
                         new RegistrationExpired(UUID.randomUUID(), now, user.getId(), user.getEmail()));

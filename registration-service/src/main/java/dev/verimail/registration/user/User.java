@@ -1,6 +1,7 @@
 package dev.verimail.registration.user;
 
 import java.time.Instant;
+import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -10,6 +11,10 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import org.hibernate.annotations.DynamicUpdate;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import dev.verimail.events.verification.EmailUndeliverable;
 
 /**
  * A person who signed up, as stored in {@code users}. The id is assigned by the application (random, see
@@ -46,10 +51,28 @@ public class User {
     @Column(name = "last_challenge_at", nullable = false)
     private Instant lastChallengeAt;
 
+    /** The eventId of the latest {@code UserRegistered} or {@code VerificationReissued}; null before V4. */
+    @JdbcTypeCode(SqlTypes.CHAR)
+    @Column(name = "challenge_event_id", length = 36)
+    private UUID challengeEventId;
+
+    @Column(name = "undeliverable_at")
+    private Instant undeliverableAt;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "undeliverable_reason", length = 16)
+    private EmailUndeliverable.Reason undeliverableReason;
+
+    @Column(name = "undeliverable_code")
+    private Integer undeliverableCode;
+
     protected User() {
     }
 
-    /** The value of a user just inserted with {@code id} (not managed by JPA). */
+    /**
+     * The value of a user just inserted with {@code id} (not managed by JPA); its challenge's event id is set by
+     * {@link #challengeIssued} once the event exists.
+     */
     static User pending(long id, Signup signup, Instant now) {
         User user = new User();
         user.id = id;
@@ -90,8 +113,38 @@ public class User {
         return lastChallengeAt;
     }
 
-    void challengeIssued(Instant at) {
+    public UUID getChallengeEventId() {
+        return challengeEventId;
+    }
+
+    /** When the provider reported the address unreachable; null unless UNDELIVERABLE. */
+    public Instant getUndeliverableAt() {
+        return undeliverableAt;
+    }
+
+    /** Why: null unless UNDELIVERABLE. */
+    public EmailUndeliverable.Reason getUndeliverableReason() {
+        return undeliverableReason;
+    }
+
+    /** The provider's sub-code (e.g. SendCloud's 406), when it gave one. */
+    public Integer getUndeliverableCode() {
+        return undeliverableCode;
+    }
+
+    /**
+     * A new link was issued by the event {@code eventId}: a PENDING or UNDELIVERABLE user is PENDING again, and what
+     * the provider said about the earlier link no longer counts.
+     */
+    void challengeIssued(Instant at, UUID eventId) {
         this.lastChallengeAt = at;
+        this.challengeEventId = eventId;
+        if (status == UserStatus.UNDELIVERABLE) {
+            this.status = UserStatus.PENDING;
+            this.undeliverableAt = null;
+            this.undeliverableReason = null;
+            this.undeliverableCode = null;
+        }
     }
 
     /** Never the address or the name: logs and error messages may print a user. */

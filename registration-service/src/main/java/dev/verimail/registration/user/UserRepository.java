@@ -31,10 +31,12 @@ interface UserRepository extends JpaRepository<User, Long> {
     List<Long> existing(@Param("ids") Collection<Long> ids);
 
     /**
-     * PENDING users whose last challenge was issued before {@code cutoff}, oldest ids first, locked; rows another
-     * instance has locked are skipped ({@code FOR UPDATE SKIP LOCKED}), so instances clean up side by side.
+     * Users in one of {@code statuses} whose last challenge was issued before {@code cutoff}, oldest ids first,
+     * locked; rows another instance has locked are skipped ({@code FOR UPDATE SKIP LOCKED}), so instances clean up
+     * side by side.
      */
     @Lock(LockModeType.PESSIMISTIC_WRITE)
     @QueryHints(@QueryHint(name = "jakarta.persistence.lock.timeout", value = "-2"))
-    List<User> findByStatusAndLastChallengeAtBeforeOrderById(UserStatus status, Instant cutoff, Limit limit);
+    List<User> findByStatusInAndLastChallengeAtBeforeOrderById(Collection<UserStatus> statuses, Instant cutoff,
+            Limit limit);
 }

@@ -73,12 +73,16 @@ class RegistrationApi {
     }
 
     /**
-     * Anyone: only whether a sign-up is verified yet, {@code {"id","status"}}, so whoever holds an id learns nothing
-     * more. An operator (bearer token) gets the full record with name, email and times.
+     * Anyone: only where a sign-up stands, {@code {"id","status"}}, so whoever holds an id learns nothing more; an
+     * UNDELIVERABLE status lets a sign-up page tell the person to fix the address. An operator (bearer token) gets
+     * the full record with name, email, times, and when and why the address was undeliverable.
      */
     @Operation(summary = "A registration's status; the full record for an operator",
-            description = "Public: {\"id\",\"status\"} only. With an operator token (optional here): "
-                    + "{\"id\",\"name\",\"email\",\"status\",\"registeredAt\",\"verifiedAt\"}.")
+            description = "Public: {\"id\",\"status\"} only; status PENDING, VERIFIED or UNDELIVERABLE (the mail "
+                    + "provider cannot reach the address: sign up again with the right one, or ask for a new link). "
+                    + "With an operator token (optional here): {\"id\",\"name\",\"email\",\"status\","
+                    + "\"registeredAt\",\"verifiedAt\",\"undeliverableAt\",\"undeliverableReason\","
+                    + "\"undeliverableCode\"}.")
     @ApiResponse(responseCode = "200", description = "The status, or the full record for an operator",
             content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
                     schema = @Schema(oneOf = { StatusView.class, FullView.class })))
@@ -107,19 +111,30 @@ class RegistrationApi {
         }
     }
 
-    /** The operator's view, {@code {"id","name","email","status","registeredAt","verifiedAt"}}. */
+    /**
+     * The operator's view, {@code {"id","name","email","status","registeredAt","verifiedAt","undeliverableAt",
+     * "undeliverableReason","undeliverableCode"}}; the last three are set only while the status is UNDELIVERABLE.
+     */
     record FullView(long id, String name, String email,
-            @Schema(allowableValues = { "PENDING", "VERIFIED" }) String status, Instant registeredAt,
-            Instant verifiedAt) {
+            @Schema(allowableValues = { "PENDING", "VERIFIED", "UNDELIVERABLE" }) String status, Instant registeredAt,
+            Instant verifiedAt,
+            @Schema(description = "when the mail provider reported the address unreachable") Instant undeliverableAt,
+            @Schema(allowableValues = { "INVALID", "BOUNCED" }, description = "INVALID: the provider gave up on "
+                    + "the address; BOUNCED: temporary refusals repeated") String undeliverableReason,
+            @Schema(description = "the provider's sub-status code, when it gave one (e.g. SendCloud's 406)")
+            Integer undeliverableCode) {
 
         static FullView of(User user) {
             return new FullView(user.getId(), user.getName(), user.getEmail(), user.getStatus().name(),
-                    user.getRegisteredAt(), user.getVerifiedAt());
+                    user.getRegisteredAt(), user.getVerifiedAt(), user.getUndeliverableAt(),
+                    user.getUndeliverableReason() == null ? null : user.getUndeliverableReason().name(),
+                    user.getUndeliverableCode());
         }
     }
 
     /** What anyone may read about a registration: {@code {"id","status"}}. */
-    record StatusView(long id, @Schema(allowableValues = { "PENDING", "VERIFIED" }) String status) {
+    record StatusView(long id,
+            @Schema(allowableValues = { "PENDING", "VERIFIED", "UNDELIVERABLE" }) String status) {
 
         static StatusView of(User user) {
             return new StatusView(user.getId(), user.getStatus().name());
