@@ -27,8 +27,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.verimail.events.Event;
 import dev.verimail.events.Topics;
+import dev.verimail.events.registration.RegistrationExpired;
 import dev.verimail.events.registration.RegistrationTopicEvent;
 import dev.verimail.events.registration.UserRegistered;
+import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.events.verification.EmailUndeliverable;
 import dev.verimail.events.verification.EmailVerified;
 import dev.verimail.outbox.CloudEventRecords;
@@ -45,9 +47,10 @@ import tools.jackson.databind.json.JsonMapper;
  * The mailer's {@code EmailUndeliverable} on {@code verification-events}, published to the test's broker as the
  * mailer's relay publishes it: a PENDING user's current link that bounced makes the user UNDELIVERABLE (the public
  * status says so), replays and reports about an earlier link or another address change nothing, a VERIFIED user stays
- * VERIFIED, a record claiming another producer is dead-lettered.
+ * VERIFIED, a record claiming another producer is dead-lettered; then a resend or a new sign-up for the address works.
+ * Per-address limit 3 emails a day, so the fourth sign-up of one bouncing address is refused.
  */
-@ServiceTest
+@ServiceTest(properties = "registration.limits.per-email=3/24h")
 class EmailUndeliverableTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -179,6 +182,89 @@ class EmailUndeliverableTests {
     }
 
     @Test
+    void aResendAfterUndeliverableIssuesANewLinkAndReportsAboutTheOldLinkOrAnotherAddressChangeNothing()
+            throws Exception {
+        long id = register("resend-after-bounce@example.com");
+        UserRegistered registered = challenge(id, UserRegistered.class);
+        EmailUndeliverable bounce = new EmailUndeliverable(UUID.randomUUID(), Instant.now(), id,
+                "resend-after-bounce@example.com", registered.eventId(), EmailUndeliverable.Reason.BOUNCED,
+                "soft_bounce", 550);
+        publish(bounce, MAILER_SOURCE);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "UNDELIVERABLE".equals(status(id)));
+
+        assertThat(http.postJson("/api/registrations/resend", "{\"email\":\"Resend-After-Bounce@example.com\"}")
+                .statusCode()).isEqualTo(202);
+
+        VerificationReissued reissued = challenge(id, VerificationReissued.class);
+        assertThat(reissued.token()).isNotEqualTo(registered.token());
+        assertThat(reissued.email()).isEqualTo("resend-after-bounce@example.com");
+        assertThat(status(id)).isEqualTo("PENDING");
+        JsonNode full = JSON.readTree(http.asOperator().get("/api/registrations/" + id).body());
+        assertThat(full.get("undeliverableAt").isNull()).as("what was said about the old link is cleared").isTrue();
+
+        // the old link's bounce again (a redelivery), a new event about the old link, one about another address
+        publish(bounce, MAILER_SOURCE);
+        publish(new EmailUndeliverable(UUID.randomUUID(), Instant.now().plusSeconds(5), id,
+                "resend-after-bounce@example.com", registered.eventId(), EmailUndeliverable.Reason.INVALID,
+                "invalid", 406), MAILER_SOURCE);
+        publish(new EmailUndeliverable(UUID.randomUUID(), Instant.now().plusSeconds(5), id, "someone-else@example.com",
+                reissued.eventId(), EmailUndeliverable.Reason.INVALID, "invalid", 406), MAILER_SOURCE);
+        awaitMarker(id);
+        assertThat(status(id)).as("only the current link's bounce counts").isEqualTo("PENDING");
+
+        publish(new EmailUndeliverable(UUID.randomUUID(), Instant.now(), id, "RESEND-after-bounce@example.com",
+                reissued.eventId(), EmailUndeliverable.Reason.INVALID, "invalid", 406), MAILER_SOURCE);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "UNDELIVERABLE".equals(status(id)));
+    }
+
+    @Test
+    void aNewSignUpReplacesTheUndeliverableUserAndTheOthersForgetIt() throws Exception {
+        long stale = register("typo@example.com");
+        markUndeliverable(stale, "typo@example.com");
+
+        HttpResponse<String> again = http.postJson("/api/registrations",
+                "{\"name\":\"Fixed\",\"email\":\"Typo@example.com\"}");
+
+        assertThat(again.statusCode()).isEqualTo(202);
+        long id = JSON.readTree(again.body()).get("id").asLong();
+        assertThat(id).isNotEqualTo(stale);
+        assertThat(again.headers().firstValue("Location")).hasValue("/api/registrations/" + id);
+        assertThat(JSON.readTree(again.body()).get("status").asString()).isEqualTo("PENDING");
+        assertThat(status(id)).isEqualTo("PENDING");
+        assertThat(http.get("/api/registrations/" + stale).statusCode()).isEqualTo(404);
+
+        RegistrationExpired expired = challenge(stale, RegistrationExpired.class);
+        assertThat(expired.email()).isEqualTo("typo@example.com");
+        UserRegistered registered = challenge(id, UserRegistered.class);
+        assertThat(registered.email()).isEqualTo("Typo@example.com");
+        assertThat(registered.name()).isEqualTo("Fixed");
+
+        assertThat(http.postForm("/register", Map.of("name", "Again", "email", "typo@example.com")).statusCode())
+                .as("the new user is pending: the address is taken again").isEqualTo(409);
+    }
+
+    @Test
+    void theAddressLimitCountsSignUpsThatReplaceAndARefusedOneLeavesEverythingAsItWas() throws Exception {
+        long first = register("bouncing@example.com");
+        markUndeliverable(first, "bouncing@example.com");
+        long second = signUpAgain("bouncing@example.com");
+        markUndeliverable(second, "bouncing@example.com");
+        long third = signUpAgain("bouncing@example.com");
+        markUndeliverable(third, "bouncing@example.com");
+
+        HttpResponse<String> fourth = http.postJson("/api/registrations",
+                "{\"name\":\"X\",\"email\":\"bouncing@example.com\"}");
+
+        assertThat(fourth.statusCode()).as("three emails to the address today").isEqualTo(429);
+        assertThat(JSON.readTree(fourth.body()).get("code").asString()).isEqualTo("rate-limited");
+        assertThat(status(third)).as("the refused sign-up left the user as it was").isEqualTo("UNDELIVERABLE");
+        assertThat(db.queryForObject("SELECT COUNT(*) FROM users WHERE email_key = 'bouncing@example.com'",
+                Integer.class)).isOne();
+        assertThat(db.queryForObject("SELECT id FROM users WHERE email_key = 'bouncing@example.com'", Long.class))
+                .isEqualTo(third);
+    }
+
+    @Test
     void aUserWhoseLinkPredatesTheChallengeIdIsJudgedByTheReportsTime() throws Exception {
         long id = register("legacy@example.com");
         challenge(id, UserRegistered.class);
@@ -196,6 +282,20 @@ class EmailUndeliverableTests {
         publish(new EmailUndeliverable(UUID.randomUUID(), linkAt.plusSeconds(60), id, "legacy@example.com",
                 UUID.randomUUID(), EmailUndeliverable.Reason.INVALID, "invalid", 406), MAILER_SOURCE);
         await().atMost(Duration.ofSeconds(30)).until(() -> "UNDELIVERABLE".equals(status(id)));
+    }
+
+    /** Marks the user UNDELIVERABLE through the topic, with its current link's event. */
+    private void markUndeliverable(long id, String email) throws Exception {
+        UUID link = challenge(id, UserRegistered.class).eventId();
+        publish(new EmailUndeliverable(UUID.randomUUID(), Instant.now(), id, email, link,
+                EmailUndeliverable.Reason.INVALID, "invalid", 406), MAILER_SOURCE);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "UNDELIVERABLE".equals(status(id)));
+    }
+
+    private long signUpAgain(String email) {
+        long id = register(email);
+        assertThat(http.get("/api/registrations/" + id).statusCode()).isEqualTo(200);
+        return id;
     }
 
     /**

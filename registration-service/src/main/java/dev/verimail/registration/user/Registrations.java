@@ -24,6 +24,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.verimail.events.registration.RegistrationExpired;
 import dev.verimail.events.registration.SignupAttempted;
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.events.registration.VerificationReissued;
@@ -87,9 +88,12 @@ public class Registrations {
      * too; the address's email and the service's ceiling are counted with the sign-up, so a sign-up that is not
      * stored gives them back.
      *
+     * An address whose user is UNDELIVERABLE is not taken: that user never verified and the provider cannot reach
+     * it, so the new sign-up replaces it ({@link #takenAddress}).
+     *
      * @param client the caller's address ({@code ClientAddresses}), for the per-client limit
      * @throws EmailTakenException  if the address is taken, also when another request takes it concurrently (with
-     *                              {@code REGISTRATION_EXISTING_EMAIL=reveal}, the default; see {@link #conceal})
+     *                              {@code REGISTRATION_EXISTING_EMAIL=reveal}, the default; see {@link #takenAddress})
      * @throws RateLimitedException over an abuse limit
      */
     public User register(Signup signup, String client) {
@@ -103,10 +107,19 @@ public class Registrations {
             }
             catch (DataIntegrityViolationException e) {
                 if (isDuplicateEmail(e)) {
-                    if (properties.existingEmail() == RegistrationProperties.ExistingEmail.CONCEAL) {
-                        return conceal(signup);
+                    Taken taken = tx.execute(status -> takenAddress(id, signup));
+                    if (taken.replaced() != null) {
+                        log.info("Registered user {} (pending verification) in place of user {}, whose address was "
+                                + "undeliverable", taken.user().getId(), taken.replaced());
                     }
-                    throw new EmailTakenException();
+                    else if (taken.user() != null) {
+                        log.info("A sign-up with a taken address was answered as a new one "
+                                + "(REGISTRATION_EXISTING_EMAIL=conceal); its owner gets a notice");
+                    }
+                    else {
+                        throw new EmailTakenException();
+                    }
+                    return taken.user();
                 }
                 if (!(e instanceof DuplicateKeyException) || attempt == ID_ATTEMPTS) {
                     throw e;
@@ -143,29 +156,56 @@ public class Registrations {
     }
 
     /**
-     * {@code REGISTRATION_EXISTING_EMAIL=conceal}: a sign-up with a taken address answers like a new one (a PENDING
-     * user with a fresh random id that leads nowhere), and the address's owner is told by a {@code SignupAttempted}
-     * with their own name, within the same per-address limit as verification emails. Nothing about the owner changes.
+     * A sign-up whose address is taken, in one transaction with the owner locked:
+     * <ul>
+     * <li>the owner is UNDELIVERABLE: it is deleted with a {@code RegistrationExpired} (so the mailer and
+     * verification-service forget it and its link, as when {@code Retention} removes a never-verified user), and the
+     * new user is stored in its place under {@code id}, with its own {@code UserRegistered}. The per-address limit
+     * counts this email as a resend would (with {@code reveal}, the owner's sign-up too if nothing counted it yet),
+     * so a bouncing address is not mailed without limit;</li>
+     * <li>{@code REGISTRATION_EXISTING_EMAIL=conceal}: answered like a new address (a PENDING user with a fresh random
+     * id that leads nowhere), and the owner is told by a {@code SignupAttempted} with their own name, within the same
+     * per-address limit as verification emails. Nothing about the owner changes;</li>
+     * <li>otherwise no user: the address is taken.</li>
+     * </ul>
+     * Either way the answer has the shape of a new sign-up's, so with {@code conceal} it tells nothing.
      */
-    private User conceal(Signup signup) {
+    private Taken takenAddress(long id, Signup signup) {
         Instant now = now();
-        tx.executeWithoutResult(status -> {
-            limits.takeEmail(signup.emailKey(), now);
+        Optional<User> owner = repository.lockByEmailKey(signup.emailKey());
+        boolean conceal = properties.existingEmail() == RegistrationProperties.ExistingEmail.CONCEAL;
+        if (owner.isPresent() && owner.get().getStatus() == UserStatus.UNDELIVERABLE) {
+            User stale = owner.get();
+            limits.takeEmail(signup.emailKey(), now, conceal ? null : stale.getRegisteredAt());
             limits.takeGlobal(now);
-            repository.lockByEmailKey(signup.emailKey()).ifPresent(owner -> outbox.append(
-                    properties.topics().registrationEvents(),
-                    new SignupAttempted(UUID.randomUUID(), now, owner.getId(), owner.getEmail(), owner.getName())));
-        });
-        log.info("A sign-up with a taken address was answered as a new one (REGISTRATION_EXISTING_EMAIL=conceal); "
-                + "its owner gets a notice");
-        return User.pending(ids.next(), signup, now);
+            outbox.append(properties.topics().registrationEvents(),
+                    new RegistrationExpired(UUID.randomUUID(), now, stale.getId(), stale.getEmail()));
+            repository.deleteAllByIdInBatch(List.of(stale.getId()));
+            return new Taken(storePending(id, signup, now), stale.getId());
+        }
+        if (!conceal) {
+            return new Taken(null, null);
+        }
+        limits.takeEmail(signup.emailKey(), now);
+        limits.takeGlobal(now);
+        owner.ifPresent(o -> outbox.append(properties.topics().registrationEvents(),
+                new SignupAttempted(UUID.randomUUID(), now, o.getId(), o.getEmail(), o.getName())));
+        return new Taken(User.pending(ids.next(), signup, now), null);
     }
 
     /**
-     * Issues a new challenge to a PENDING user, replacing every earlier one, and announces it with
-     * {@code VerificationReissued}. For an unknown or already verified address it does nothing, and it answers the
-     * same way, so callers cannot tell which addresses are registered. At most one request per address per
-     * {@code registration.resend-cooldown}, whether the address exists or not.
+     * What a sign-up with a taken address answers: {@code user} (null: the address is taken), and the id of the
+     * UNDELIVERABLE user it replaced, if it did.
+     */
+    private record Taken(User user, Long replaced) {
+    }
+
+    /**
+     * Issues a new challenge to a PENDING or UNDELIVERABLE user, replacing every earlier one, and announces it with
+     * {@code VerificationReissued}; an UNDELIVERABLE user is PENDING again (the person may have fixed their mailbox).
+     * For an unknown or already verified address it does nothing, and it answers the same way, so callers cannot tell
+     * which addresses are registered. At most one request per address per {@code registration.resend-cooldown},
+     * whether the address exists or not.
      *
      * The abuse limits apply as to a sign-up, to unknown addresses too, so they answer alike.
      *
@@ -202,11 +242,13 @@ public class Registrations {
         boolean signupUncounted = properties.existingEmail() == RegistrationProperties.ExistingEmail.REVEAL;
         limits.takeEmail(emailKey, now, signupUncounted ? registered.map(User::getRegisteredAt).orElse(null) : null);
         limits.takeGlobal(now);
-        registered.filter(u -> u.getStatus() == UserStatus.PENDING).ifPresentOrElse(user -> {
+        registered.filter(u -> u.getStatus() != UserStatus.VERIFIED).ifPresentOrElse(user -> {
+            boolean undeliverable = user.getStatus() == UserStatus.UNDELIVERABLE;
             VerificationReissued event = challenges.reissued(user, now, now.plus(properties.verificationTtl()));
             user.challengeIssued(now, event.eventId());
             outbox.append(properties.topics().registrationEvents(), event);
-            log.info("Reissued the verification challenge of user {}", user.getId());
+            log.info("Reissued the verification challenge of user {}{}", user.getId(),
+                    undeliverable ? " (its address was undeliverable; pending again)" : "");
         }, () -> log.debug("Resend requested for an address with no pending user; nothing sent"));
     }
 

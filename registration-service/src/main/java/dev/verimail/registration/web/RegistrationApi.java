@@ -40,7 +40,8 @@ class RegistrationApi {
 
     /** 202: the user is stored and the verification email is on its way, asynchronously. */
     @Operation(summary = "Sign up", description = "Public. Stores the user as PENDING and sends the verification "
-            + "email asynchronously. With REGISTRATION_EXISTING_EMAIL=conceal a taken address gets the same 202.")
+            + "email asynchronously. With REGISTRATION_EXISTING_EMAIL=conceal a taken address gets the same 202. "
+            + "An address whose registration is UNDELIVERABLE is not taken: the new sign-up replaces it.")
     @ApiResponse(responseCode = "202", description = "Accepted; Location: /api/registrations/{id}",
             headers = @Header(name = "Location", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "400", description = "invalid-input (with errors), malformed-json", content = @Content(
@@ -62,7 +63,8 @@ class RegistrationApi {
      * never tells who has an account.
      */
     @Operation(summary = "Resend the verification email", description = "Public. Always 202, whether or not the "
-            + "address is registered; a pending user gets a new link (the old one stops working).")
+            + "address is registered; a pending or undeliverable user gets a new link (the old one stops working) "
+            + "and is PENDING again.")
     @ApiResponse(responseCode = "202", description = "Accepted (says nothing about the address)")
     @ApiResponse(responseCode = "429", description = "within 60 s for the address, or rate-limited; with Retry-After",
             content = @Content(mediaType = ApiDocuments.PROBLEM_JSON, schema = @Schema(ref = ApiDocuments.PROBLEM)))
