@@ -38,6 +38,7 @@ import dev.verimail.events.Topics;
 import dev.verimail.events.registration.RegistrationEvent;
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.localkafka.KafkaAccess;
+import dev.verimail.events.verification.EmailUndeliverable;
 import dev.verimail.events.verification.EmailVerified;
 import dev.verimail.outbox.CloudEventRecords;
 import dev.verimail.outbox.EventJson;
@@ -49,9 +50,10 @@ import tools.jackson.databind.json.JsonMapper;
  * registration-service against a broker with SASL/SCRAM and ACLs ({@link KafkaAccess#verimail()}), logged in as
  * {@code registration} through {@code VERIMAIL_KAFKA_USERNAME}/{@code _PASSWORD}: it creates its topics, its outbox
  * relay publishes a sign-up's {@code UserRegistered} to {@code registration-events}, where the mailer's principal
- * reads it; and neither the mailer's credentials, nor the service's own, nor no credentials at all can write
- * {@code verification-events}, which only verification-service may write. And a record on that topic written with
- * verification's own credentials but a foreign {@code ce_source} marks nobody VERIFIED.
+ * reads it; neither the service's own credentials nor no credentials at all can write {@code verification-events},
+ * which verification-service and the mailer (its {@code EmailUndeliverable}) write. A record on that topic written with
+ * verification's own credentials but a foreign {@code ce_source} marks nobody VERIFIED, nor does an
+ * {@code EmailVerified} under the mailer's source.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.kafka.bootstrap-servers=${" + SecuredKafkaTestBed.BOOTSTRAP_SERVERS + "}",
@@ -94,13 +96,40 @@ class SecuredKafkaTests {
         }
     }
 
+    /**
+     * The mailer may write verification-events (its outbox publishes EmailUndeliverable there): its EmailUndeliverable
+     * marks the pending user UNDELIVERABLE, while an EmailVerified under the mailer's ce_source is dead-lettered and
+     * marks nobody VERIFIED (each type is believed from its one producer's source).
+     */
     @Test
-    void theMailersCredentialsCannotWriteVerificationEvents() {
+    void theMailersCredentialsWriteEmailUndeliverableButNoEmailVerifiedUnderItsSource() throws Exception {
+        TestHttp http = TestHttp.localhost(port);
+        long bounced = JSON.readTree(http.postJson("/api/registrations",
+                "{\"name\":\"B\",\"email\":\"bounced@example.com\"}").body()).get("id").asLong();
+        long claimed = JSON.readTree(http.postJson("/api/registrations",
+                "{\"name\":\"C\",\"email\":\"claimed@example.com\"}").body()).get("id").asLong();
+        UserRegistered registered = (UserRegistered) EventJson.read(
+                readAsMailer(Topics.REGISTRATION_EVENTS, Long.toString(bounced)).value(), RegistrationEvent.class);
         Map<String, Object> mailer = SecuredKafkaTestBed.clientProperties(bootstrapServers, KafkaAccess.MAILER);
-        assertThatThrownBy(() -> send(mailer, Topics.VERIFICATION_EVENTS))
-                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TopicAuthorizationException.class)
-                .hasMessageContaining(Topics.VERIFICATION_EVENTS);
+        Instant now = Instant.now();
+        send(mailer, emailVerified(claimed, "claimed@example.com", MAILER_SOURCE, now));
+        EmailUndeliverable undeliverable = new EmailUndeliverable(UUID.randomUUID(), now, bounced,
+                "bounced@example.com", registered.eventId(), EmailUndeliverable.Reason.INVALID, "invalid", 406);
+        send(mailer, CloudEventRecords.of(Topics.VERIFICATION_EVENTS, undeliverable.key(),
+                undeliverable.eventId().toString(), undeliverable.cloudEventType(), MAILER_SOURCE, now,
+                EventJson.write(undeliverable)));
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "UNDELIVERABLE".equals(
+                JSON.readTree(http.get("/api/registrations/" + bounced).body()).get("status").asString()));
+        ConsumerRecord<String, String> parked = SecuredKafkaTestBed.awaitRecord(bootstrapServers,
+                Topics.VERIFICATION_EVENTS + ".DLT", Long.toString(claimed));
+        assertThat(dev.verimail.testbed.TopicReader.header(parked, "kafka_dlt-exception-message"))
+                .contains("comes only from /verimail/verification-service, not from " + MAILER_SOURCE);
+        assertThat(JSON.readTree(http.get("/api/registrations/" + claimed).body()).get("status").asString())
+                .isEqualTo("PENDING");
     }
+
+    private static final String MAILER_SOURCE = "/verimail/mailer-service";
 
     @Test
     void noCredentialsCannotWriteVerificationEvents() {
