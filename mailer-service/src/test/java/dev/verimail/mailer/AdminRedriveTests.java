@@ -87,11 +87,13 @@ class AdminRedriveTests {
     JdbcTemplate db;
 
     TestHttp http;
+    DeliveryRecords records;
     Events events;
 
     @BeforeEach
     void setUp() {
         http = TestHttp.localhost(port);
+        records = new DeliveryRecords(http);
         events = new Events(bootstrapServers);
     }
 
@@ -114,8 +116,8 @@ class AdminRedriveTests {
 
         refused.forEach(events::publish);
         events.publish(other);
-        refused.forEach(e -> awaitStatus(e, "FAILED"));
-        awaitStatus(other, "FAILED");
+        refused.forEach(e -> records.awaitStatus(e, "FAILED"));
+        records.awaitStatus(other, "FAILED");
 
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
                 .until(() -> refused.stream().allMatch(e -> sendCloud.calls(e.email()).size() == 1));
@@ -130,19 +132,19 @@ class AdminRedriveTests {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(response.body()).get("redriven").asInt()).isEqualTo(3);
-        refused.forEach(e -> awaitStatus(e, "SENT"));
+        refused.forEach(e -> records.awaitStatus(e, "SENT"));
         refused.forEach(e -> {
             assertThat(sendCloud.calls(e.email())).hasSize(2);
             assertThat(sendCloud.calls(c -> c.to().equals(e.email()) && c.succeeded())).hasSize(1);
             assertThat(secretOf(e)).as("a sent delivery forgets its link").isNull();
         });
-        assertThat(delivery(other).get("status").asString()).isEqualTo("FAILED");
+        assertThat(records.of(other).get("status").asString()).isEqualTo("FAILED");
         assertThat(sendCloud.calls(otherEmail)).hasSize(1);
         assertThat(redrive(40005)).isZero();
         assertThat(TestHttp.management(environment).get("/actuator/prometheus").body()).containsPattern("mailer_emails_retried_total\\{[^}]*stage=\"admin\"");
 
         assertThat(redrive(null)).as("without a code, every redrivable delivery").isOne();
-        awaitStatus(other, "SENT");
+        records.awaitStatus(other, "SENT");
         assertThat(sendCloud.calls(otherEmail)).hasSize(2);
     }
 
@@ -152,16 +154,16 @@ class AdminRedriveTests {
         sendCloud.script(email, Reply.error(40823, "template missing"), Reply.error(40823, "template missing"));
         UserRegistered event = Events.registered(Events.newUserId(), email, Instant.now().plus(Duration.ofHours(1)));
         events.publish(event);
-        awaitStatus(event, "FAILED");
+        records.awaitStatus(event, "FAILED");
 
         assertThat(redrive(40823)).isOne();
         await().atMost(WAIT).until(() -> sendCloud.calls(email).size() == 2);
-        JsonNode failedAgain = awaitStatus(event, "FAILED");
+        JsonNode failedAgain = records.awaitStatus(event, "FAILED");
         assertThat(failedAgain.get("failureReason").asString()).isEqualTo("PERMANENT");
         assertThat(failedAgain.get("attempts").asInt()).isEqualTo(2);
 
         assertThat(redrive(40823)).isOne();
-        awaitStatus(event, "SENT");
+        records.awaitStatus(event, "SENT");
         assertThat(sendCloud.calls(email)).hasSize(3);
     }
 
@@ -176,13 +178,13 @@ class AdminRedriveTests {
         UserRegistered first = Events.registered(user, "Re Issue", reissuedEmail, "tok-first-admin", "SECRET-AUTH-first-admin");
         events.publish(expiring);
         events.publish(first);
-        awaitStatus(expiring, "FAILED");
-        awaitStatus(first, "FAILED");
+        records.awaitStatus(expiring, "FAILED");
+        records.awaitStatus(first, "FAILED");
 
         VerificationReissued second = Events.reissued(user, "Re Issue", reissuedEmail, "tok-second-admin", "SECRET-AUTH-second-admin");
         events.publish(second);
-        awaitStatus(second, "SENT");
-        JsonNode superseded = delivery(first);
+        records.awaitStatus(second, "SENT");
+        JsonNode superseded = records.of(first);
         assertThat(superseded.get("failureReason").asString()).isEqualTo("SUPERSEDED");
         assertThat(superseded.get("sendCloudCode").asInt()).isEqualTo(40824);
         assertThat(secretOf(first)).isNull();
@@ -190,7 +192,7 @@ class AdminRedriveTests {
         await().atMost(WAIT).until(() -> Instant.now().isAfter(expiring.expiresAt()));
         assertThat(redrive(40824)).isZero();
         await().atMost(WAIT).until(() -> secretOf(expiring) == null);
-        assertThat(delivery(expiring).get("status").asString()).isEqualTo("FAILED");
+        assertThat(records.of(expiring).get("status").asString()).isEqualTo("FAILED");
         assertThat(sendCloud.calls(expiringEmail)).hasSize(1);
         assertThat(sendCloud.calls(c -> c.url().contains("tok-first-admin"))).hasSize(1);
     }
@@ -207,24 +209,5 @@ class AdminRedriveTests {
                 event.eventId().toString());
         assertThat(row.get("token") == null).isEqualTo(row.get("authcode") == null);
         return (String) row.get("authcode");
-    }
-
-    private JsonNode awaitStatus(RegistrationEvent event, String status) {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
-            JsonNode d = delivery(event);
-            return d != null && status.equals(d.get("status").asString());
-        });
-        return delivery(event);
-    }
-
-    private JsonNode delivery(RegistrationEvent event) {
-        HttpResponse<String> response = http.asOperator().get("/api/deliveries?email=" + TestHttp.enc(event.email()));
-        assertThat(response.statusCode()).isEqualTo(200);
-        for (JsonNode d : JSON.readTree(response.body())) {
-            if (d.get("eventId").asString().equals(event.eventId().toString())) {
-                return d;
-            }
-        }
-        return null;
     }
 }

@@ -99,11 +99,13 @@ class SendCloudDeliveryTests {
     org.springframework.jdbc.core.JdbcTemplate db;
 
     TestHttp http;
+    DeliveryRecords records;
     Events events;
 
     @BeforeEach
     void setUp() {
         http = TestHttp.localhost(port);
+        records = new DeliveryRecords(http);
         events = new Events(bootstrapServers);
     }
 
@@ -118,7 +120,7 @@ class SendCloudDeliveryTests {
                 "SECRET-AUTH-ada");
 
         events.publish(event);
-        JsonNode delivery = awaitStatus(event, "SENT");
+        JsonNode delivery = records.awaitStatus(event, "SENT");
 
         List<Call> calls = sendCloud.calls("ada@example.com");
         assertThat(calls).hasSize(1);
@@ -157,8 +159,8 @@ class SendCloudDeliveryTests {
         events.publish(attempt);
         events.publish(attempt);
         events.publish(marker);
-        awaitStatus(marker, "SENT");
-        await().atMost(WAIT).until(() -> deliveries("grace@example.com").stream()
+        records.awaitStatus(marker, "SENT");
+        await().atMost(WAIT).until(() -> records.of("grace@example.com").stream()
                 .anyMatch(d -> "SENT".equals(d.get("status").asString())));
 
         List<Call> calls = sendCloud.calls("grace@example.com");
@@ -169,7 +171,7 @@ class SendCloudDeliveryTests {
                 .doesNotContainKey("subject");
         assertThat(call.name()).isEqualTo("Grace Hopper");
         assertThat(call.xsmtpapi().path("sub").propertyNames()).containsExactly("%name%");
-        List<JsonNode> notices = deliveries("grace@example.com");
+        List<JsonNode> notices = records.of("grace@example.com");
         assertThat(notices).hasSize(1);
         JsonNode notice = notices.get(0);
         assertThat(notice.get("eventId").asString()).isEqualTo(attempt.eventId().toString());
@@ -188,11 +190,11 @@ class SendCloudDeliveryTests {
         SignupAttempted attempt = Events.signupAttempted(Events.newUserId(), "Retry Me", email);
 
         events.publish(attempt);
-        await().atMost(WAIT).until(() -> deliveries(email).stream()
+        await().atMost(WAIT).until(() -> records.of(email).stream()
                 .anyMatch(d -> "SENT".equals(d.get("status").asString())));
 
         assertThat(sendCloud.calls(email)).hasSize(3);
-        assertThat(deliveries(email).get(0).get("attempts").asInt()).isEqualTo(3);
+        assertThat(records.of(email).get(0).get("attempts").asInt()).isEqualTo(3);
     }
 
     @Test
@@ -209,7 +211,7 @@ class SendCloudDeliveryTests {
         UserRegistered event = Events.registered(Events.newUserId(), "Perm", email, "tok-" + code, "SECRET-AUTH-p" + code);
 
         events.publish(event);
-        JsonNode delivery = awaitStatus(event, "FAILED");
+        JsonNode delivery = records.awaitStatus(event, "FAILED");
 
         assertThat(delivery.get("sendCloudCode").asInt()).isEqualTo(code);
         assertThat(delivery.get("failureReason").asString()).isEqualTo("PERMANENT");
@@ -236,7 +238,7 @@ class SendCloudDeliveryTests {
 
         bulk.forEach(events::publish);
         await().atMost(WAIT).until(() -> sendCloud.calls(c -> c.to().startsWith("bulk-")).size() == count);
-        bulk.forEach(e -> awaitStatus(e, "SENT"));
+        bulk.forEach(e -> records.awaitStatus(e, "SENT"));
 
         assertThat(sendCloud.maxInFlight()).isGreaterThan(4).isLessThanOrEqualTo(CONCURRENCY);
         bulk.forEach(e -> assertThat(sendCloud.calls(e.email())).hasSize(1));
@@ -249,7 +251,7 @@ class SendCloudDeliveryTests {
         UserRegistered event = Events.registered(Events.newUserId(), email, Instant.now().plus(Duration.ofHours(1)));
 
         events.publish(event);
-        JsonNode delivery = awaitStatus(event, "SENT");
+        JsonNode delivery = records.awaitStatus(event, "SENT");
 
         assertThat(sendCloud.calls(email)).hasSize(3);
         assertThat(delivery.get("attempts").asInt()).isEqualTo(3);
@@ -263,7 +265,7 @@ class SendCloudDeliveryTests {
         UserRegistered event = Events.registered(Events.newUserId(), email, Instant.now().plus(Duration.ofHours(1)));
 
         events.publish(event);
-        JsonNode delivery = awaitStatus(event, "SENT");
+        JsonNode delivery = records.awaitStatus(event, "SENT");
 
         assertThat(sendCloud.calls(email)).hasSize(2);
         assertThat(delivery.get("messageId").asString()).isNotEqualTo("too-late");
@@ -277,7 +279,7 @@ class SendCloudDeliveryTests {
         UserRegistered event = Events.registered(Events.newUserId(), email, Instant.now().plus(Duration.ofHours(1)));
 
         events.publish(event);
-        awaitStatus(event, "SENT");
+        records.awaitStatus(event, "SENT");
 
         assertThat(sendCloud.calls(email)).hasSize(3);
     }
@@ -289,15 +291,15 @@ class SendCloudDeliveryTests {
         UserRegistered event = Events.registered(user, email, Instant.now().plus(Duration.ofHours(1)));
 
         events.publish(event);
-        awaitStatus(event, "SENT");
+        records.awaitStatus(event, "SENT");
         events.publish(event);
         events.publish(event);
         UserRegistered marker = Events.registered(user, "twice-marker@example.com", Instant.now().plus(Duration.ofHours(1)));
         events.publish(marker);
-        awaitStatus(marker, "SENT");
+        records.awaitStatus(marker, "SENT");
 
         assertThat(sendCloud.calls(email)).hasSize(1);
-        assertThat(deliveries(email)).hasSize(1);
+        assertThat(records.of(email)).hasSize(1);
     }
 
     @Test
@@ -307,7 +309,7 @@ class SendCloudDeliveryTests {
         UserRegistered event = Events.registered(Events.newUserId(), name, email, "t+k/1=", "SECRET-AUTH-a&b=c%d");
 
         events.publish(event);
-        awaitStatus(event, "SENT");
+        records.awaitStatus(event, "SENT");
 
         Call call = sendCloud.calls(email).get(0);
         assertThat(call.name()).isEqualTo(name);
@@ -322,14 +324,14 @@ class SendCloudDeliveryTests {
         UserRegistered event = Events.registered(Events.newUserId(), email, Instant.now().plus(Duration.ofHours(1)));
 
         events.publish(event);
-        JsonNode retrying = awaitStatus(event, "RETRYING");
+        JsonNode retrying = records.awaitStatus(event, "RETRYING");
         assertThat(retrying.get("attempts").asInt()).isGreaterThanOrEqualTo(3);
         assertThat(retrying.get("nextAttemptAt").isNull()).isFalse();
         assertThat(retrying.get("lastError").asString()).contains("HTTP 503");
         await().atMost(WAIT).until(() -> sendCloud.calls(email).size() >= 5);
 
         recover.run();
-        JsonNode sent = awaitStatus(event, "SENT");
+        JsonNode sent = records.awaitStatus(event, "SENT");
 
         assertThat(sent.get("attempts").asInt()).isEqualTo(sendCloud.calls(email).size());
         assertThat(sendCloud.calls(c -> c.to().equals(email) && c.succeeded())).hasSize(1);
@@ -343,7 +345,7 @@ class SendCloudDeliveryTests {
         UserRegistered event = Events.registered(Events.newUserId(), email, Instant.now().plus(Duration.ofSeconds(3)));
 
         events.publish(event);
-        JsonNode failed = awaitStatus(event, "FAILED");
+        JsonNode failed = records.awaitStatus(event, "FAILED");
 
         assertThat(failed.get("failureReason").asString()).isEqualTo("EXPIRED");
         int calls = sendCloud.calls(email).size();
@@ -358,7 +360,7 @@ class SendCloudDeliveryTests {
         UserRegistered event = Events.registered(Events.newUserId(), email, Instant.now().minusSeconds(1));
 
         events.publish(event);
-        JsonNode failed = awaitStatus(event, "FAILED");
+        JsonNode failed = records.awaitStatus(event, "FAILED");
 
         assertThat(failed.get("failureReason").asString()).isEqualTo("EXPIRED");
         assertThat(sendCloud.calls(email)).isEmpty();
@@ -371,18 +373,18 @@ class SendCloudDeliveryTests {
         Runnable recover = sendCloud.whenever(c -> c.url().contains("token=tok-first"), Reply.http(503));
         UserRegistered first = Events.registered(user, "Re Issue", email, "tok-first", "SECRET-AUTH-first");
         events.publish(first);
-        awaitStatus(first, "RETRYING");
+        records.awaitStatus(first, "RETRYING");
 
         VerificationReissued second = Events.reissued(user, "Re Issue", email, "tok-second", "SECRET-AUTH-second");
         events.publish(second);
-        awaitStatus(second, "SENT");
-        JsonNode moot = awaitStatus(first, "FAILED");
+        records.awaitStatus(second, "SENT");
+        JsonNode moot = records.awaitStatus(first, "FAILED");
         assertThat(moot.get("failureReason").asString()).isEqualTo("SUPERSEDED");
 
         recover.run();
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
                 .until(() -> sendCloud.calls(c -> c.url().contains("token=tok-first") && c.succeeded()).isEmpty());
-        assertThat(delivery(first).get("status").asString()).isEqualTo("FAILED");
+        assertThat(records.of(first).get("status").asString()).isEqualTo("FAILED");
         assertThat(sendCloud.calls(c -> c.url().contains("token=tok-second"))).hasSize(1);
     }
 
@@ -397,7 +399,7 @@ class SendCloudDeliveryTests {
         UserRegistered good = Events.registered(user, "after-poison@example.com", Instant.now().plus(Duration.ofHours(1)));
         events.publish(good);
 
-        awaitStatus(good, "SENT");
+        records.awaitStatus(good, "SENT");
         try (TopicReader dlt = TopicReader.fromBeginning(bootstrapServers, Topics.REGISTRATION_EVENTS + ".DLT")) {
             List<ConsumerRecord<String, String>> parked = dlt.await(r -> r.key().equals(Long.toString(user)), 3, WAIT);
             assertThat(parked).extracting(ConsumerRecord::value).containsExactlyInAnyOrder(null,
@@ -435,7 +437,7 @@ class SendCloudDeliveryTests {
         UserRegistered good = Events.registered(user, "after-forged@example.com", Instant.now().plus(Duration.ofHours(1)));
         events.publish(good);
 
-        awaitStatus(good, "SENT");
+        records.awaitStatus(good, "SENT");
         try (TopicReader dlt = TopicReader.fromBeginning(bootstrapServers, Topics.REGISTRATION_EVENTS + ".DLT")) {
             List<ConsumerRecord<String, String>> parked = dlt.await(r -> r.key().equals(Long.toString(user)), 3, WAIT);
             assertThat(parked).extracting(r -> TopicReader.header(r, "kafka_dlt-exception-message"))
@@ -448,7 +450,7 @@ class SendCloudDeliveryTests {
         }
         assertThat(sendCloud.calls("forged@example.com")).isEmpty();
         assertThat(sendCloud.calls("unsealed@example.com")).isEmpty();
-        assertThat(delivery(forged)).isNull();
+        assertThat(records.of(forged)).isNull();
     }
 
     @Test
@@ -461,7 +463,7 @@ class SendCloudDeliveryTests {
 
         events.publishAsIs(v1);
         events.publish(v2);
-        awaitStatus(v2, "SENT");
+        records.awaitStatus(v2, "SENT");
         await().atMost(WAIT).until(() -> !sendCloud.calls("v1@example.com").isEmpty());
 
         assertThat(sendCloud.calls("v2@example.com").get(0).url()).contains("authcode=SECRET-AUTH-v2");
@@ -470,7 +472,7 @@ class SendCloudDeliveryTests {
         assertThat(stored).as("sealed by the mailer itself").doesNotContain("SECRET-AUTH").matches("1:[A-Za-z0-9_-]+");
         assertThat(db.queryForObject("SELECT COUNT(*) FROM delivery WHERE authcode LIKE '%SECRET-AUTH%'",
                 Integer.class)).isZero();
-        awaitStatus(v1, "SENT");
+        records.awaitStatus(v1, "SENT");
         assertThat(sendCloud.calls("v1@example.com")).filteredOn(Call::succeeded).singleElement()
                 .satisfies(c -> assertThat(c.url()).contains("authcode=SECRET-AUTH-v1"));
     }
@@ -487,8 +489,8 @@ class SendCloudDeliveryTests {
         events.publish(refused);
         events.publishRaw("1", "{\"type\":\"UserRegistered\",\"authcode\":\"SECRET-AUTH-poison\",\"eventId\":\"zzz\"}");
 
-        awaitStatus(sent, "SENT");
-        JsonNode failed = awaitStatus(refused, "FAILED");
+        records.awaitStatus(sent, "SENT");
+        JsonNode failed = records.awaitStatus(refused, "FAILED");
 
         assertThat(failed.get("lastError").asString()).contains("40005").doesNotContain(API_KEY);
         assertThat(output.getAll()).contains("Mail transport: SendCloud (region cn) at " + sendCloud.baseUrl())
@@ -496,31 +498,5 @@ class SendCloudDeliveryTests {
                 .contains("Unreadable record")
                 .doesNotContain(API_KEY)
                 .doesNotContain("SECRET-AUTH-");
-    }
-
-    private JsonNode awaitStatus(RegistrationEvent event, String status) {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
-            JsonNode d = delivery(event);
-            return d != null && status.equals(d.get("status").asString());
-        });
-        return delivery(event);
-    }
-
-    private JsonNode delivery(RegistrationEvent event) {
-        for (JsonNode d : deliveries(event.email())) {
-            if (d.get("eventId").asString().equals(event.eventId().toString())) {
-                return d;
-            }
-        }
-        return null;
-    }
-
-    private List<JsonNode> deliveries(String email) {
-        HttpResponse<String> response = http.asOperator().get("/api/deliveries?email=" + TestHttp.enc(email));
-        assertThat(response.statusCode()).isEqualTo(200);
-        JsonNode body = JSON.readTree(response.body());
-        List<JsonNode> list = new java.util.ArrayList<>();
-        body.forEach(list::add);
-        return list;
     }
 }

@@ -71,12 +71,14 @@ class SendCloudWebhookTests {
     String bootstrapServers;
 
     TestHttp http;
+    DeliveryRecords records;
     Events events;
     SendCloudWebhooks webhooks;
 
     @BeforeEach
     void setUp() {
         http = TestHttp.localhost(port);
+        records = new DeliveryRecords(http);
         events = new Events(bootstrapServers);
         webhooks = new SendCloudWebhooks("http://127.0.0.1:" + port + "/webhooks/sendcloud", WEBHOOK_KEY);
     }
@@ -97,7 +99,7 @@ class SendCloudWebhookTests {
 
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(answer.body()).get("result").asString()).isEqualTo("applied");
-        JsonNode delivery = delivery(event);
+        JsonNode delivery = records.of(event);
         assertThat(delivery.get("status").asString()).isEqualTo("INVALID");
         assertThat(delivery.get("providerEvent").asString()).isEqualTo("invalid");
         assertThat(delivery.get("providerCode").asInt()).isEqualTo(406);
@@ -127,7 +129,7 @@ class SendCloudWebhookTests {
             assertThat(reader.readFor(Duration.ofSeconds(3), r -> r.value().contains(event.eventId().toString())))
                     .hasSize(1);
         }
-        assertThat(delivery(event).get("status").asString()).isEqualTo("INVALID");
+        assertThat(records.of(event).get("status").asString()).isEqualTo("INVALID");
     }
 
     @Test
@@ -136,17 +138,17 @@ class SendCloudWebhookTests {
         String emailId = messageId(event);
 
         assertThat(webhooks.post("request", emailId, event.email(), Map.of()).statusCode()).isEqualTo(200);
-        assertThat(delivery(event).get("status").asString()).isEqualTo("SENT");
+        assertThat(records.of(event).get("status").asString()).isEqualTo("SENT");
         assertThat(webhooks.post("deliver", emailId, event.email(), Map.of()).statusCode()).isEqualTo(200);
-        JsonNode delivered = delivery(event);
+        JsonNode delivered = records.of(event);
         assertThat(delivered.get("status").asString()).isEqualTo("DELIVERED");
         assertThat(delivered.get("providerEvent").asString()).isEqualTo("deliver");
         assertThat(absent(delivered, "undeliverableAt")).isTrue();
 
         assertThat(webhooks.post("open", emailId, event.email(), Map.of()).statusCode()).isEqualTo(200);
-        assertThat(delivery(event).get("providerEvent").asString()).isEqualTo("deliver");
+        assertThat(records.of(event).get("providerEvent").asString()).isEqualTo("deliver");
         assertThat(webhooks.post("report_spam", emailId, event.email(), Map.of()).statusCode()).isEqualTo(200);
-        assertThat(delivery(event).get("status").asString()).isEqualTo("SPAM");
+        assertThat(records.of(event).get("status").asString()).isEqualTo("SPAM");
     }
 
     @Test
@@ -179,7 +181,7 @@ class SendCloudWebhookTests {
         assertThat(stale.statusCode()).isEqualTo(403);
         assertThat(JSON.readTree(stale.body()).get("code").asString()).isEqualTo("stale-webhook");
 
-        JsonNode delivery = delivery(event);
+        JsonNode delivery = records.of(event);
         assertThat(delivery.get("status").asString()).isEqualTo("SENT");
         assertThat(absent(delivery, "providerEvent")).isTrue();
     }
@@ -196,13 +198,13 @@ class SendCloudWebhookTests {
                 .as("a replayed soft bounce is not counted twice").isEqualTo("replay");
         assertThat(webhooks.post("soft_bounce", emailId, event.email(), Map.of("subStat", "503")).statusCode())
                 .isEqualTo(200);
-        JsonNode twice = delivery(event);
+        JsonNode twice = records.of(event);
         assertThat(twice.get("status").asString()).isEqualTo("BOUNCED");
         assertThat(absent(twice, "undeliverableAt")).isTrue();
 
         assertThat(webhooks.post("soft_bounce", emailId, event.email(), Map.of("subStat", "507")).statusCode())
                 .isEqualTo(200);
-        JsonNode thrice = delivery(event);
+        JsonNode thrice = records.of(event);
         assertThat(absent(thrice, "undeliverableAt")).isFalse();
         assertThat(thrice.get("providerCode").asInt()).isEqualTo(507);
         try (TopicReader reader = TopicReader.fromBeginning(bootstrapServers, Topics.VERIFICATION_EVENTS)) {
@@ -221,7 +223,7 @@ class SendCloudWebhookTests {
         HttpResponse<String> route = webhooks.post("route", emailId, event.email(), Map.of());
         assertThat(route.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(route.body()).get("result").asString()).isEqualTo("ignored");
-        assertThat(delivery(event).get("status").asString()).isEqualTo("SENT");
+        assertThat(records.of(event).get("status").asString()).isEqualTo("SENT");
 
         // an email id of no delivery, reported minutes ago: another application's email, accepted and ignored
         HttpResponse<String> other = webhooks.post(webhooks.fields("deliver", "sc-someone-else@example.com",
@@ -247,7 +249,7 @@ class SendCloudWebhookTests {
                 early.get("token"), Map.of());
         assertThat(JSON.readTree(webhooks.post(retry).body()).get("result").asString())
                 .as("the 503 kept no token: the retry is not a replay").isEqualTo("applied");
-        assertThat(delivery(event).get("status").asString()).isEqualTo("DELIVERED");
+        assertThat(records.of(event).get("status").asString()).isEqualTo("DELIVERED");
     }
 
     @Test
@@ -262,7 +264,7 @@ class SendCloudWebhookTests {
                 "SECRET-AUTH-wh");
         events.publish(event);
         await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
-            JsonNode d = delivery(event);
+            JsonNode d = records.of(event);
             return d != null && "SENT".equals(d.get("status").asString());
         });
         return event;
@@ -278,19 +280,9 @@ class SendCloudWebhookTests {
     }
 
     private String messageId(RegistrationEvent event) {
-        String id = delivery(event).get("messageId").asString();
+        String id = records.of(event).get("messageId").asString();
         assertThat(id).isNotBlank();
         return id;
     }
 
-    private JsonNode delivery(RegistrationEvent event) {
-        HttpResponse<String> response = http.asOperator().get("/api/deliveries?email=" + TestHttp.enc(event.email()));
-        assertThat(response.statusCode()).isEqualTo(200);
-        for (JsonNode d : JSON.readTree(response.body())) {
-            if (d.get("eventId").asString().equals(event.eventId().toString())) {
-                return d;
-            }
-        }
-        return null;
-    }
 }

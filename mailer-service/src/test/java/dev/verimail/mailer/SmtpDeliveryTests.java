@@ -89,12 +89,14 @@ class SmtpDeliveryTests {
     String bootstrapServers;
 
     TestHttp http;
+    DeliveryRecords records;
     Events events;
 
     @BeforeEach
     void setUp() {
         smtp.start();
         http = TestHttp.localhost(port);
+        records = new DeliveryRecords(http);
         events = new Events(bootstrapServers);
     }
 
@@ -111,7 +113,7 @@ class SmtpDeliveryTests {
         String link = "https://verimail.example/verify?token=tok-ada&authcode=SECRET-AUTH-ada%261";
 
         events.publish(event);
-        JsonNode delivery = awaitStatus(event, "SENT");
+        JsonNode delivery = records.awaitStatus(event, "SENT");
 
         List<Received> received = smtp.received("ada@example.com");
         assertThat(received).hasSize(1);
@@ -150,12 +152,12 @@ class SmtpDeliveryTests {
 
         events.publish(attempt);
         events.publish(attempt);
-        await().atMost(WAIT).until(() -> deliveries("grace@example.com").stream()
+        await().atMost(WAIT).until(() -> records.of("grace@example.com").stream()
                 .anyMatch(d -> "SENT".equals(d.get("status").asString())));
         UserRegistered marker = Events.registered(attempt.userId(), "Grace Hopper", "grace-marker@example.com",
                 "tok-g", "SECRET-AUTH-g");
         events.publish(marker);
-        awaitStatus(marker, "SENT");
+        records.awaitStatus(marker, "SENT");
 
         assertThat(smtp.received("grace@example.com")).as("one notice, whatever the redeliveries").singleElement()
                 .satisfies(r -> {
@@ -177,7 +179,7 @@ class SmtpDeliveryTests {
         smtp.failNextData(2, 451, "4.3.0 Try again later");
 
         events.publish(event);
-        JsonNode delivery = awaitStatus(event, "SENT");
+        JsonNode delivery = records.awaitStatus(event, "SENT");
 
         assertThat(smtp.refusedData() - refusedBefore).isEqualTo(2);
         assertThat(smtp.received(email)).hasSize(1);
@@ -193,7 +195,7 @@ class SmtpDeliveryTests {
         UserRegistered event = Events.registered(Events.newUserId(), "Nobody", email, "tok-550", "SECRET-AUTH-550");
 
         events.publish(event);
-        JsonNode delivery = awaitStatus(event, "FAILED");
+        JsonNode delivery = records.awaitStatus(event, "FAILED");
 
         assertThat(delivery.get("failureReason").asString()).isEqualTo("PERMANENT");
         assertThat(delivery.get("sendCloudCode").asInt()).isEqualTo(550);
@@ -216,17 +218,17 @@ class SmtpDeliveryTests {
         smtp.stop();
         try {
             events.publish(event);
-            JsonNode retrying = awaitStatus(event, "RETRYING");
+            JsonNode retrying = records.awaitStatus(event, "RETRYING");
             assertThat(retrying.get("attempts").asInt()).isGreaterThanOrEqualTo(3);
             assertThat(retrying.get("nextAttemptAt").isNull()).isFalse();
             assertThat(retrying.get("lastError").asString())
                     .isEqualTo("Cannot connect to the SMTP server 127.0.0.1:" + smtp.port() + ": ConnectException");
-            await().atMost(WAIT).until(() -> delivery(event).get("attempts").asInt() >= 5);
+            await().atMost(WAIT).until(() -> records.of(event).get("attempts").asInt() >= 5);
         }
         finally {
             smtp.start();
         }
-        JsonNode sent = awaitStatus(event, "SENT");
+        JsonNode sent = records.awaitStatus(event, "SENT");
 
         assertThat(sent.get("attempts").asInt()).isGreaterThanOrEqualTo(5);
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> smtp.received(email).size() == 1);
@@ -239,31 +241,5 @@ class SmtpDeliveryTests {
     void withSmtpTheInboxDoesNotExist() {
         assertThat(http.get("/inbox").statusCode()).isEqualTo(404);
         assertThat(http.get("/api/inbox?to=a@example.com").statusCode()).isEqualTo(404);
-    }
-
-    private JsonNode awaitStatus(RegistrationEvent event, String status) {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
-            JsonNode d = delivery(event);
-            return d != null && status.equals(d.get("status").asString());
-        });
-        return delivery(event);
-    }
-
-    private JsonNode delivery(RegistrationEvent event) {
-        for (JsonNode d : deliveries(event.email())) {
-            if (d.get("eventId").asString().equals(event.eventId().toString())) {
-                return d;
-            }
-        }
-        return null;
-    }
-
-    private List<JsonNode> deliveries(String email) {
-        HttpResponse<String> response = http.asOperator().get("/api/deliveries?email=" + TestHttp.enc(email));
-        assertThat(response.statusCode()).isEqualTo(200);
-        JsonNode body = JSON.readTree(response.body());
-        List<JsonNode> list = new java.util.ArrayList<>();
-        body.forEach(list::add);
-        return list;
     }
 }
