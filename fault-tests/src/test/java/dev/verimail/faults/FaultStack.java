@@ -37,7 +37,7 @@ import dev.verimail.testbed.KafkaBrokerProcess;
  */
 final class FaultStack implements AutoCloseable {
 
-    static final Duration READY = Duration.ofMinutes(3);
+    static final Duration READY = Duration.ofMinutes(6);
     private static final List<String> JVM = List.of("-Xms64m", "-Xmx320m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Xss512k");
     private static final Set<String> COPIED = ConcurrentHashMap.newKeySet();

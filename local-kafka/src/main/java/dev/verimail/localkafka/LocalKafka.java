@@ -376,8 +376,14 @@ public final class LocalKafka implements AutoCloseable {
      * come back after a 3-minute outage because a client socket held its port).
      */
     public static int stablePort() {
+        int block = Integer.getInteger(PORT_BLOCK, -1);
+        int from = block < 0 ? 20_000 : 20_000 + (block % PORT_BLOCKS) * (12_000 / PORT_BLOCKS);
+        int size = block < 0 ? 12_000 : 12_000 / PORT_BLOCKS;
         for (int attempt = 0; attempt < 500; attempt++) {
-            int candidate = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
+            int candidate = from + java.util.concurrent.ThreadLocalRandom.current().nextInt(size);
+            if (!HANDED_OUT.add(candidate)) {
+                continue; // given to a process of this JVM that may not have bound it yet
+            }
             try (ServerSocket socket = new ServerSocket()) {
                 socket.setReuseAddress(false);
                 socket.bind(new java.net.InetSocketAddress(candidate));
@@ -389,6 +395,15 @@ public final class LocalKafka implements AutoCloseable {
         }
         return freePort();
     }
+
+    /**
+     * System property that gives a JVM a block of its own of {@link #stablePort}'s range ({@code 0..3}; the fault
+     * tests set it from surefire's fork number): several JVMs starting stacks at once then never pick the same port
+     * for two services that have not bound it yet (seen: a mailer whose management port another fork's service took).
+     */
+    public static final String PORT_BLOCK = "verimail.port-block";
+    private static final int PORT_BLOCKS = 4;
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -149,6 +149,9 @@ public final class ServiceProcess {
     }
 
     public boolean ready() {
+        if (process != null && !process.isAlive()) {
+            return false; // a 200 on its port would be another process's (awaitReady then says it exited)
+        }
         try {
             HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/actuator/health/readiness"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
