@@ -121,7 +121,8 @@ class KustomizationTests {
         Map<String, Set<String>> needed = Map.of(
                 "registration-service", union(common, "VERIMAIL_LINK_KEY", "VERIMAIL_SECRET_KEYS"),
                 "verification-service", union(common, "VERIMAIL_LINK_KEY"),
-                "mailer-service", union(common, "VERIMAIL_SECRET_KEYS", "SENDCLOUD_API_USER", "SENDCLOUD_API_KEY"));
+                "mailer-service", union(common, "VERIMAIL_SECRET_KEYS", "SENDCLOUD_API_USER", "SENDCLOUD_API_KEY",
+                        "SENDCLOUD_WEBHOOK_KEY"));
         Map<String, Set<String>> keysBySecret = new HashMap<>();
         for (Map<String, Object> generator : maps(kustomization().get("secretGenerator"))) {
             Set<String> keys = new HashSet<>();
