@@ -45,7 +45,11 @@ final class SignupLoad implements AutoCloseable {
     private final String prefix;
     private final List<String> instances;
     private final Duration pause;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1, as a load balancer speaks to the services. With the JDK client's default (HTTP/2, tried as an h2c
+    // upgrade on each new connection, which Tomcat declines) one 202 in about 1,300 came back cut off after its
+    // headers in CI ("chunked transfer encoding, state: READING_LENGTH"); the upgrade path is the suspect, not proven.
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final ExecutorService workers;
     private final AtomicInteger sequence = new AtomicInteger();
     private final List<Attempt> attempts = new CopyOnWriteArrayList<>();

@@ -26,6 +26,8 @@ import dev.verimail.events.registration.SignupAttempted;
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.events.verification.EmailUndeliverable;
+import dev.verimail.events.verification.EmailChanged;
+import dev.verimail.events.registration.EmailChangeRequested;
 import dev.verimail.events.verification.EmailVerified;
 import dev.verimail.events.verification.VerificationEvent;
 import tools.jackson.databind.JsonNode;
@@ -57,7 +59,19 @@ class EventContractTests {
                 new EmailUndeliverable(UUID.randomUUID(), NOW, 42, "zoe@example.con", UUID.randomUUID(),
                         EmailUndeliverable.Reason.INVALID, "invalid", 406),
                 new EmailUndeliverable(UUID.randomUUID(), NOW, 42, "zoe@example.com", UUID.randomUUID(),
-                        EmailUndeliverable.Reason.BOUNCED, "soft_bounce", null));
+                        EmailUndeliverable.Reason.BOUNCED, "soft_bounce", null),
+                UserRegistered.v2(UUID.randomUUID(), NOW, 42, "李小龍", "lee@example.com", "tGmI3v8yXbEwqQ0o7Lq0Cw",
+                        NOW.plus(24, ChronoUnit.HOURS), AuthcodeDigest.of("Wm0sQ1Qy3nB0eXJ2M2xqZw"),
+                        BOX.seal("Wm0sQ1Qy3nB0eXJ2M2xqZw", SecretBox.authcodeContext(42, "tGmI3v8yXbEwqQ0o7Lq0Cw")))
+                        .withCode(BOX.seal("042917", SecretBox.codeContext(42, "tGmI3v8yXbEwqQ0o7Lq0Cw")),
+                                AuthcodeDigest.of("not a real keyed hash, only its shape"))
+                        .withLocale("zh-CN"),
+                new EmailChangeRequested(UUID.randomUUID(), NOW, 42, "Zoë", "zoe.new@example.com", "zoe@example.com",
+                        "tGmI3v8yXbEwqQ0o7Lq0Cw", NOW.plus(24, ChronoUnit.HOURS), AuthcodeDigest.of("Wm0sQ1Qy3nB0eXJ2M2xqZw"),
+                        BOX.seal("Wm0sQ1Qy3nB0eXJ2M2xqZw", SecretBox.authcodeContext(42, "tGmI3v8yXbEwqQ0o7Lq0Cw")),
+                        BOX.seal("042917", SecretBox.codeContext(42, "tGmI3v8yXbEwqQ0o7Lq0Cw")),
+                        AuthcodeDigest.of("not a real keyed hash, only its shape"), "en"),
+                new EmailChanged(UUID.randomUUID(), NOW, 42, "zoe@example.com", "zoe.new@example.com", NOW));
     }
 
     @Test

@@ -17,6 +17,7 @@ import dev.verimail.events.Event;
 @JsonSubTypes({
         @JsonSubTypes.Type(value = UserRegistered.class, name = UserRegistered.TYPE),
         @JsonSubTypes.Type(value = VerificationReissued.class, name = VerificationReissued.TYPE),
+        @JsonSubTypes.Type(value = EmailChangeRequested.class, name = EmailChangeRequested.TYPE),
         @JsonSubTypes.Type(value = RegistrationExpired.class, name = RegistrationExpired.TYPE),
         @JsonSubTypes.Type(value = SignupAttempted.class, name = SignupAttempted.TYPE)
 })
@@ -26,5 +27,5 @@ public sealed interface RegistrationTopicEvent extends Event permits Registratio
     /** Every {@code ce_type} of {@code registration-events} this version reads. */
     Set<String> CLOUD_EVENT_TYPES = Set.of(UserRegistered.CLOUD_EVENT_TYPE, UserRegistered.CLOUD_EVENT_TYPE_V1,
             VerificationReissued.CLOUD_EVENT_TYPE, VerificationReissued.CLOUD_EVENT_TYPE_V1,
-            RegistrationExpired.CLOUD_EVENT_TYPE, SignupAttempted.CLOUD_EVENT_TYPE);
+            EmailChangeRequested.CLOUD_EVENT_TYPE, RegistrationExpired.CLOUD_EVENT_TYPE, SignupAttempted.CLOUD_EVENT_TYPE);
 }

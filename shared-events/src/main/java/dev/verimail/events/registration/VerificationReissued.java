@@ -23,7 +23,10 @@ public record VerificationReissued(
         String authcode,
         Instant expiresAt,
         String authcodeHash,
-        String sealedAuthcode) implements RegistrationEvent {
+        String sealedAuthcode,
+        String sealedCode,
+        String codeHash,
+        String locale) implements RegistrationEvent {
 
     public static final String TYPE = "VerificationReissued";
     /** What this version writes. */
@@ -35,6 +38,25 @@ public record VerificationReissued(
     public VerificationReissued(UUID eventId, Instant occurredAt, long userId, String name, String email, String token,
             String authcode, Instant expiresAt) {
         this(eventId, occurredAt, userId, name, email, token, authcode, expiresAt, null, null);
+    }
+
+    /** An event without the optional code and locale fields. */
+    public VerificationReissued(UUID eventId, Instant occurredAt, long userId, String name, String email, String token,
+            String authcode, Instant expiresAt, String authcodeHash, String sealedAuthcode) {
+        this(eventId, occurredAt, userId, name, email, token, authcode, expiresAt, authcodeHash, sealedAuthcode, null,
+                null, null);
+    }
+
+    /** This event with the 6-digit code: sealed for the mailer, keyed hash for verification-service. */
+    public VerificationReissued withCode(String sealedCode, String codeHash) {
+        return new VerificationReissued(eventId, occurredAt, userId, name, email, token, authcode, expiresAt, authcodeHash,
+                sealedAuthcode, sealedCode, codeHash, locale);
+    }
+
+    /** This event in the language the person signed up in (a BCP 47 tag such as {@code en} or {@code zh-CN}). */
+    public VerificationReissued withLocale(String locale) {
+        return new VerificationReissued(eventId, occurredAt, userId, name, email, token, authcode, expiresAt, authcodeHash,
+                sealedAuthcode, sealedCode, codeHash, locale);
     }
 
     /** A v2 event: the authcode only hashed and sealed. */

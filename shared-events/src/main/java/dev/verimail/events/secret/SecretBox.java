@@ -102,6 +102,11 @@ public final class SecretBox {
         return "verimail/authcode/v2|" + userId + "|" + token;
     }
 
+    /** The associated data of a challenge's sealed 6-digit code: the same challenge, another purpose. */
+    public static String codeContext(long userId, String token) {
+        return "verimail/code/v1|" + userId + "|" + token;
+    }
+
     /** The id of the key that seals. */
     public int sealingKeyId() {
         return sealingKeyId;
