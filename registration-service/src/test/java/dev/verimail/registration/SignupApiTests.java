@@ -41,6 +41,8 @@ import dev.verimail.outbox.EventJson;
 import dev.verimail.events.secret.AuthcodeDigest;
 import dev.verimail.testbed.EventSchemaAssert;
 import dev.verimail.testbed.SealedChallenges;
+import dev.verimail.testbed.TestBedInitializer;
+import dev.verimail.web.link.SignedTokens;
 import dev.verimail.testbed.ServiceTest;
 import dev.verimail.testbed.TestHttp;
 import dev.verimail.testbed.TopicReader;
@@ -126,6 +128,15 @@ class SignupApiTests {
         assertThat(event.authcodeHash()).isEqualTo(AuthcodeDigest.of(authcode));
         assertThat(record.value()).doesNotContain(authcode);
         assertThat(event.token()).isNotEqualTo(authcode);
+        // the code beside the link: sealed for the mailer, a keyed hash for verification-service, never in clear
+        String code = SealedChallenges.code(event);
+        assertThat(code).matches("[0-9]{6}");
+        assertThat(event.codeHash()).matches("[A-Za-z0-9_-]{43}");
+        SignedTokens linkKey = SignedTokens.of(TestBedInitializer.LINK_KEY);
+        assertThat(linkKey.codeMatches(event.token(), code, event.codeHash())).isTrue();
+        assertThat(linkKey.codeMatches(event.token(), code.equals("000000") ? "000001" : "000000", event.codeHash()))
+                .isFalse();
+        assertThat(JSON.readTree(record.value()).has("code")).isFalse();
         assertThat(event.expiresAt()).isBetween(event.occurredAt().plus(Duration.ofHours(24)).minusSeconds(1),
                 event.occurredAt().plus(Duration.ofHours(24)).plusSeconds(1));
 

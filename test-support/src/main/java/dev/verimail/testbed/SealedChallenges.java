@@ -39,4 +39,10 @@ public final class SealedChallenges {
         return event.sealed() ? BOX.open(event.sealedAuthcode(), SecretBox.authcodeContext(event.userId(), event.token()))
                 : event.authcode();
     }
+
+    /** The 6-digit code of an event, opened as the mailer does; {@code null} if it carries none. */
+    public static String code(RegistrationEvent event) {
+        return event.sealedCode() == null ? null
+                : BOX.open(event.sealedCode(), SecretBox.codeContext(event.userId(), event.token()));
+    }
 }

@@ -18,6 +18,9 @@ import dev.verimail.web.link.SignedTokens;
  * {@link SignedTokens signed token}); the authcode, 256 random bits, URL-safe, is its secret and exists in clear
  * only here, for the time it takes to hash and seal it: verification-service gets its SHA-256, the mailer the
  * authcode sealed with {@code VERIMAIL_SECRET_KEYS}. The outbox row and the Kafka record hold the same two.
+ * <p>
+ * Every link also gets a 6-digit code (for a person who reads the email on another device): the mailer gets it
+ * sealed ({@link SecretBox#codeContext}), verification-service its keyed hash ({@link SignedTokens#codeHash}).
  */
 @Component
 class ChallengeIssuer {
@@ -36,13 +39,13 @@ class ChallengeIssuer {
     UserRegistered registered(User user, Instant now, Instant expiresAt) {
         Link link = link(user.getId(), expiresAt);
         return UserRegistered.v2(UUID.randomUUID(), now, user.getId(), user.getName(), user.getEmail(), link.token,
-                expiresAt, link.authcodeHash, link.sealedAuthcode);
+                expiresAt, link.authcodeHash, link.sealedAuthcode).withCode(link.sealedCode, link.codeHash);
     }
 
     VerificationReissued reissued(User user, Instant now, Instant expiresAt) {
         Link link = link(user.getId(), expiresAt);
         return VerificationReissued.v2(UUID.randomUUID(), now, user.getId(), user.getName(), user.getEmail(),
-                link.token, expiresAt, link.authcodeHash, link.sealedAuthcode);
+                link.token, expiresAt, link.authcodeHash, link.sealedAuthcode).withCode(link.sealedCode, link.codeHash);
     }
 
     private Link link(long userId, Instant expiresAt) {
@@ -50,9 +53,12 @@ class ChallengeIssuer {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String authcode = BASE64URL.encodeToString(secret);
-        return new Link(token, AuthcodeDigest.of(authcode), box.seal(authcode, SecretBox.authcodeContext(userId, token)));
+        // the code beside the link: 6 digits, uniform over 000000-999999; never stored here either
+        String code = String.format("%06d", RANDOM.nextInt(1_000_000));
+        return new Link(token, AuthcodeDigest.of(authcode), box.seal(authcode, SecretBox.authcodeContext(userId, token)),
+                box.seal(code, SecretBox.codeContext(userId, token)), tokens.codeHash(token, code));
     }
 
-    private record Link(String token, String authcodeHash, String sealedAuthcode) {
+    private record Link(String token, String authcodeHash, String sealedAuthcode, String sealedCode, String codeHash) {
     }
 }

@@ -1,6 +1,7 @@
 package dev.verimail.web.link;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -135,6 +136,70 @@ public final class SignedTokens {
             seconds = (seconds << 8) | (bytes[i] & 0xff);
         }
         return now.getEpochSecond() >= seconds ? Verdict.EXPIRED : Verdict.GENUINE;
+    }
+
+    /**
+     * The keyed hash of a link's 6-digit code, for verification-service to store instead of the code: HMAC-SHA256
+     * over {@code token|code} with a subkey (HMAC of {@value #CODE_LABEL} under the key that signed the token),
+     * URL-safe Base64 without padding (43 characters). A million codes are easy to try against a plain hash; this
+     * one is worthless without the link key.
+     *
+     * @throws IllegalArgumentException if the token is not signed by one of our keys
+     */
+    public String codeHash(String token, String code) {
+        int keyId = keyIdOf(token);
+        if (keyId < 0) {
+            throw new IllegalArgumentException("not a token of ours");
+        }
+        return ENCODER.encodeToString(codeMac(keyId, token, code));
+    }
+
+    /** Whether {@code code} is the code whose {@link #codeHash} is {@code storedHash}, in constant time. */
+    public boolean codeMatches(String token, String code, String storedHash) {
+        int keyId = keyIdOf(token);
+        if (keyId < 0 || code == null || storedHash == null) {
+            return false;
+        }
+        byte[] stored;
+        try {
+            stored = DECODER.decode(storedHash);
+        }
+        catch (IllegalArgumentException e) {
+            return false;
+        }
+        return MessageDigest.isEqual(codeMac(keyId, token, code), stored);
+    }
+
+    private static final String CODE_LABEL = "verimail/code/v1";
+
+    /** The id of the key a well-formed token names, if we hold it; else -1. */
+    private int keyIdOf(String token) {
+        byte[] bytes;
+        try {
+            bytes = token == null || token.length() != 52 ? null : DECODER.decode(token);
+        }
+        catch (IllegalArgumentException e) {
+            bytes = null;
+        }
+        if (bytes == null || bytes.length != HEADER + MAC_BYTES || bytes[0] != VERSION
+                || !keys.containsKey(bytes[1] & 0xff)) {
+            return -1;
+        }
+        return bytes[1] & 0xff;
+    }
+
+    private byte[] codeMac(int keyId, String token, String code) {
+        try {
+            Mac derive = Mac.getInstance("HmacSHA256");
+            derive.init(keys.get(keyId));
+            byte[] subkey = derive.doFinal(CODE_LABEL.getBytes(StandardCharsets.UTF_8));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(subkey, "HmacSHA256"));
+            return mac.doFinal((token + "|" + code).getBytes(StandardCharsets.UTF_8));
+        }
+        catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
     }
 
     private byte[] mac(int keyId, byte[] data) {

@@ -68,4 +68,29 @@ class SignedTokensTests {
                 .hasMessageNotContaining(weak.substring(2));
         assertThatThrownBy(() -> SignedTokens.of("nonsense")).hasMessageContaining("id:base64key");
     }
+
+    @Test
+    void aCodeHashIsKeyedBoundToItsTokenAndCheckedInConstantTime() {
+        String token = tokens.issue(NOW.plusSeconds(3600));
+        String hash = tokens.codeHash(token, "042917");
+        assertThat(hash).matches("[A-Za-z0-9_-]{43}");
+        assertThat(tokens.codeMatches(token, "042917", hash)).isTrue();
+        assertThat(tokens.codeMatches(token, "042918", hash)).isFalse();
+        assertThat(tokens.codeMatches(tokens.issue(NOW.plusSeconds(3600)), "042917", hash))
+                .as("another token's code").isFalse();
+        assertThat(tokens.codeMatches(token, null, hash)).isFalse();
+        assertThat(tokens.codeMatches(token, "042917", "garbage!")).isFalse();
+        assertThat(tokens.codeMatches("!".repeat(52), "042917", hash)).isFalse();
+        // without the link key the hash cannot be recomputed: another key gives another hash for the same token
+        SignedTokens other = SignedTokens.of(SignedTokens.randomSpec());
+        assertThat(other.codeMatches(token, "042917", hash)).isFalse();
+    }
+
+    @Test
+    void aRotatedKeySetStillChecksCodesOfTheOldKey() {
+        String token = tokens.issue(NOW.plusSeconds(3600));
+        String hash = tokens.codeHash(token, "000001");
+        SignedTokens rotated = SignedTokens.of(SignedTokens.randomSpec().replaceFirst("^1:", "2:") + "," + spec);
+        assertThat(rotated.codeMatches(token, "000001", hash)).isTrue();
+    }
 }
