@@ -19,6 +19,7 @@ import dev.verimail.events.Topics;
 import dev.verimail.events.registration.RegistrationEvent;
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.events.registration.VerificationReissued;
+import dev.verimail.events.secret.SecretBox;
 import dev.verimail.outbox.CloudEventRecords;
 import dev.verimail.outbox.EventJson;
 import dev.verimail.testbed.SealedChallenges;
@@ -77,6 +78,20 @@ final class TestEvents implements AutoCloseable {
     /** As registration-service publishes it: a challenge as v2 (the authcode only hashed and sealed). */
     void publish(Event event) {
         publishAsIs(event instanceof RegistrationEvent challenge ? SealedChallenges.v2(challenge) : event);
+    }
+
+    /** A random 6-digit code, as registration-service draws them. */
+    static String code() {
+        return String.format("%06d", RANDOM.nextInt(1_000_000));
+    }
+
+    /** As registration-service publishes it, with the 6-digit code {@code code}: sealed, and its keyed hash. */
+    void publishWithCode(RegistrationEvent event, String code) {
+        RegistrationEvent v2 = SealedChallenges.v2(event);
+        String sealed = SealedChallenges.BOX.seal(code, SecretBox.codeContext(v2.userId(), v2.token()));
+        String hash = TOKENS.codeHash(v2.token(), code);
+        publishAsIs(v2 instanceof UserRegistered registered ? registered.withCode(sealed, hash)
+                : ((VerificationReissued) v2).withCode(sealed, hash));
     }
 
     /** As the event says: a v1 challenge (authcode in clear) as an earlier registration-service wrote it. */

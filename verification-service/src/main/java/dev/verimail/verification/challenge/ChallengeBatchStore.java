@@ -81,8 +81,10 @@ class ChallengeBatchStore {
         List<ChallengeData> inserted = new ArrayList<>(fresh.values());
         jdbc.batchUpdate("""
                 INSERT INTO challenge (event_id, token, authcode_hash, user_id, email, name, issued_at, expires_at,
-                                       received_at, superseded_at, id, traceparent)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", inserted, inserted.size(), (ps, data) -> {
+                                       received_at, superseded_at, id, traceparent, code_hash, email_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", inserted, inserted.size(), (ps, data) -> {
+            ps.setString(13, data.codeHash());
+            ps.setBytes(14, CodeAttempts.emailKey(data.email()));
             ps.setLong(11, ChallengeIds.next());
             ps.setString(12, data.traceparent());
             ps.setString(1, data.eventId());

@@ -9,11 +9,12 @@ import dev.verimail.events.secret.AuthcodeDigest;
 
 /**
  * A challenge as announced by an event, checked field by field; {@code traceparent}: the trace of the sign-up
- * (the consumer span that received it), to which the click's trace links. Times are cut to microseconds, what the database
+ * (the consumer span that received it), to which the click's trace links; {@code codeHash}: the keyed hash of the
+ * code beside the link, or {@code null}. Times are cut to microseconds, what the database
  * keeps, so comparisons in Java and SQL agree.
  */
 record ChallengeData(String eventId, long userId, String name, String email, String token, byte[] authcodeHash,
-        Instant issuedAt, Instant expiresAt, String traceparent) {
+        Instant issuedAt, Instant expiresAt, String traceparent, String codeHash) {
 
     /** The alphabet and length registration-service's links use (see the UserRegistered schema). */
     private static final Pattern LINK_PART = Pattern.compile("[A-Za-z0-9_-]{1,256}");
@@ -46,12 +47,20 @@ record ChallengeData(String eventId, long userId, String name, String email, Str
         }
         return new ChallengeData(event.eventId().toString(), event.userId(), name, event.email(), event.token(),
                 hash, event.occurredAt().truncatedTo(ChronoUnit.MICROS),
-                event.expiresAt().truncatedTo(ChronoUnit.MICROS), null);
+                event.expiresAt().truncatedTo(ChronoUnit.MICROS), null, codeHash(event));
     }
 
     /** The same challenge, remembering the trace it came in ({@code traceparent} of its consumer span). */
     ChallengeData tracedBy(String traceparent) {
-        return new ChallengeData(eventId, userId, name, email, token, authcodeHash, issuedAt, expiresAt, traceparent);
+        return new ChallengeData(eventId, userId, name, email, token, authcodeHash, issuedAt, expiresAt, traceparent,
+                codeHash);
+    }
+
+    /** The keyed hash of the 6-digit code, if the event carries one (optional: older producers send none). */
+    private static String codeHash(RegistrationEvent event) {
+        String hash = event.codeHash();
+        require(hash == null || HASH.matcher(hash).matches(), "codeHash");
+        return hash;
     }
 
     /** Whether a token or authcode could be one we issued; anything else is refused before it reaches the database. */

@@ -33,8 +33,11 @@ class ChallengeRetention {
     private final TransactionTemplate tx;
     private final TransactionTemplate read;
 
+    private final CodeAttempts codeAttempts;
+
     ChallengeRetention(ChallengeRepository challenges, VerificationProperties properties, Clock clock,
-            PlatformTransactionManager transactions) {
+            PlatformTransactionManager transactions, CodeAttempts codeAttempts) {
+        this.codeAttempts = codeAttempts;
         this.challenges = challenges;
         this.properties = properties;
         this.clock = clock;
@@ -72,6 +75,13 @@ class ChallengeRetention {
         if (deleted > 0) {
             log.info("Retention: deleted {} challenge(s) expired, used or superseded before {}", deleted, cutoff);
         }
+        // counters of wrong codes whose window ended
+        Instant now = Instant.now(clock);
+        Integer ended;
+        do {
+            ended = tx.execute(status -> codeAttempts.deleteEnded(now, batch));
+        }
+        while (ended != null && ended >= batch);
         return deleted;
     }
 }

@@ -2,6 +2,7 @@ package dev.verimail.verification.challenge;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -18,6 +19,7 @@ import dev.verimail.events.verification.EmailVerified;
 import dev.verimail.outbox.OutboxWriter;
 import dev.verimail.outbox.Traces;
 import dev.verimail.verification.challenge.Outcome.Status;
+import dev.verimail.verification.config.CodeLimit;
 import dev.verimail.verification.config.VerificationProperties;
 import dev.verimail.web.link.SignedTokens;
 import io.micrometer.core.instrument.Counter;
@@ -51,12 +53,14 @@ public class Verifications {
     private final Counter reannounced;
     private final SignedTokens tokens;
     private final Traces traces;
+    private final CodeAttempts codeAttempts;
 
     Verifications(JdbcTemplate jdbc, ChallengeRepository challengeRepository, UserVerificationRepository users,
             OutboxWriter outbox,
             VerificationProperties properties, Clock clock, PlatformTransactionManager transactions,
-            MeterRegistry meters, SignedTokens tokens, Traces traces) {
+            MeterRegistry meters, SignedTokens tokens, Traces traces, CodeAttempts codeAttempts) {
         this.traces = traces;
+        this.codeAttempts = codeAttempts;
         this.jdbc = jdbc;
         this.challengeRepository = challengeRepository;
         this.users = users;
@@ -133,6 +137,97 @@ public class Verifications {
             log.info("User {} verified their email", outcome.userId());
         }
         return outcome;
+    }
+
+    /**
+     * Verifies the user by the 6-digit code of their email: as {@link #verify}, with the same answers, once the code
+     * is found to be right. The challenge is the newest one for the address (trimmed, any case); a code dies with
+     * its link (used, expired, replaced). A wrong code counts against the challenge, at most
+     * {@value CodeAttempts#MAX_FAILURES} times, the last of which locks it, and against the client ({@code client},
+     * its address). An address with no code counts as a known one with a wrong code, so the answers never tell
+     * whether it exists.
+     *
+     * @param code six digits (the caller checks the form)
+     * @throws CodeRefusedException locked, or the client used up its wrong codes (after the try was counted)
+     */
+    public Outcome verifyCode(String email, String code, String client) {
+        Instant now = now();
+        CodeLimit perClient = properties.limits().codePerClientLimit();
+        CodeTry result = tx.execute(status -> {
+            if (!perClient.isOff()) {
+                Duration wait = codeAttempts.clientBlocked(client, perClient.count(), now);
+                if (wait != null) {
+                    return new CodeTry(null, new CodeRefusedException(CodeRefusedException.Reason.RATE_LIMITED, wait));
+                }
+            }
+            byte[] emailKey = CodeAttempts.emailKey(email);
+            CodeChallenge found = codeChallenge(emailKey);
+            boolean right = found != null && tokens.codeMatches(found.token(), code, found.codeHash());
+            if (found != null && right) {
+                // the user's lock first (as every writer takes it), then the challenge's: a lock by a concurrent
+                // 5th wrong code that committed before is seen
+                verifiedState(found.challenge().userId(), true);
+                if (codeAttempts.challengeLocked(found.challenge().id())) {
+                    return new CodeTry(null, locked());
+                }
+                Span span = traces.startLinked("verification confirm", found.challenge().traceparent());
+                try (Tracer.SpanInScope scope = traces.tracer().withSpan(span)) {
+                    return new CodeTry(use(found.challenge()), null);
+                }
+                finally {
+                    span.end();
+                }
+            }
+            boolean lockedNow;
+            if (found != null) {
+                lockedNow = found.failures() >= CodeAttempts.MAX_FAILURES
+                        || codeAttempts.challengeFailed(found.challenge().id(), now);
+            }
+            else {
+                lockedNow = codeAttempts.addressLocked(emailKey, now)
+                        || codeAttempts.addressFailed(emailKey, now, properties.code().unknownAddressWindow());
+            }
+            if (!perClient.isOff()) {
+                codeAttempts.clientFailed(client, now, perClient.period());
+            }
+            return lockedNow ? new CodeTry(null, locked()) : new CodeTry(rejected("wrong_code", Outcome.notValid()), null);
+        });
+        if (result.refused() != null) {
+            meters.counter("verification.verifications.rejected", "reason",
+                    result.refused().reason() == CodeRefusedException.Reason.LOCKED ? "code_locked" : "code_rate_limited")
+                    .increment();
+            throw result.refused();
+        }
+        if (result.outcome().status() == Status.VERIFIED) {
+            succeeded.increment();
+            log.info("User {} verified their email with the code", result.outcome().userId());
+        }
+        return result.outcome();
+    }
+
+    private static CodeRefusedException locked() {
+        return new CodeRefusedException(CodeRefusedException.Reason.LOCKED, null);
+    }
+
+    /** The newest challenge with a code for an address, or {@code null}. */
+    private CodeChallenge codeChallenge(byte[] emailKey) {
+        List<CodeChallenge> found = jdbc.query("""
+                SELECT id, user_id, email, name, authcode_hash, expires_at, superseded_at, traceparent, token, code_hash,
+                       code_failures
+                FROM challenge WHERE email_key = ? ORDER BY issued_at DESC, id DESC LIMIT 1""",
+                (rs, i) -> new CodeChallenge(new Challenge(rs.getLong("id"), rs.getLong("user_id"),
+                        rs.getString("email"), rs.getString("name"), rs.getBytes("authcode_hash"),
+                        SqlTime.get(rs, "expires_at"), SqlTime.get(rs, "superseded_at"), rs.getString("traceparent")),
+                        rs.getString("token"), rs.getString("code_hash"), rs.getInt("code_failures")),
+                (Object) emailKey);
+        return found.isEmpty() || found.get(0).codeHash() == null ? null : found.get(0);
+    }
+
+    private record CodeChallenge(Challenge challenge, String token, String codeHash, int failures) {
+    }
+
+    /** What a code try came to: an outcome, or a refusal to throw once its transaction committed. */
+    private record CodeTry(Outcome outcome, CodeRefusedException refused) {
     }
 
     /** {@link #verify}, once the link is known to be genuine: in its transaction. */

@@ -20,6 +20,8 @@ import org.springframework.util.unit.DataSize;
  * @param notReadyRetryAfter  what {@code Retry-After} tells a client whose genuine link has no stored challenge yet
  * @param topics              Kafka topics
  * @param retention           when stored challenges are deleted
+ * @param code                the 6-digit code beside the link ({@code VERIFICATION_CODE_*})
+ * @param limits              abuse limits ({@code VERIFICATION_LIMITS_*})
  */
 @ConfigurationProperties("verification")
 public record VerificationProperties(
@@ -29,7 +31,9 @@ public record VerificationProperties(
         @DefaultValue("PT1M") java.time.Duration reannounceAfter,
         @DefaultValue("PT3S") java.time.Duration notReadyRetryAfter,
         @DefaultValue Topics topics,
-        @DefaultValue Retention retention) {
+        @DefaultValue Retention retention,
+        @DefaultValue Code code,
+        @DefaultValue Limits limits) {
 
     public VerificationProperties {
         URI uri = URI.create(registrationBaseUrl);
@@ -59,6 +63,36 @@ public record VerificationProperties(
         public Retention {
             if (batch < 1) {
                 throw new IllegalArgumentException("verification.retention.batch must be at least 1, was " + batch);
+            }
+        }
+    }
+
+    /**
+     * @param codePerClient wrong codes per client address ({@code VERIFICATION_LIMITS_CODE_PER_CLIENT}),
+     *                      {@code COUNT/DURATION} or {@code off}; beyond it 429 with {@code Retry-After}
+     */
+    public record Limits(@DefaultValue("50/1h") String codePerClient) {
+
+        public Limits {
+            CodeLimit.parse("verification.limits.code-per-client", codePerClient);
+        }
+
+        public CodeLimit codePerClientLimit() {
+            return CodeLimit.parse("verification.limits.code-per-client", codePerClient);
+        }
+    }
+
+    /**
+     * @param unknownAddressWindow how long wrong codes for an address without a code are counted (an unknown
+     *                             address locks after 5 as a known one does): the link lifetime
+     *                             ({@code VERIFICATION_CODE_UNKNOWN_ADDRESS_WINDOW})
+     */
+    public record Code(
+            @DefaultValue("PT24H") java.time.Duration unknownAddressWindow) {
+
+        public Code {
+            if (unknownAddressWindow.isNegative() || unknownAddressWindow.isZero()) {
+                throw new IllegalArgumentException("verification.code.unknown-address-window must be positive");
             }
         }
     }

@@ -12,8 +12,8 @@ import dev.verimail.web.security.OperatorTokens;
 import dev.verimail.web.security.ServiceSecurity;
 
 /**
- * What anyone may call here (DESIGN.md, "Surfaces and access"): the link's page and its confirm button, and the
- * confirm API. Nothing else is public.
+ * What anyone may call here (DESIGN.md, "Surfaces and access"): the link's page and its confirm button, the code's
+ * page and its form, and the confirm APIs (link and code). Nothing else is public.
  */
 @Configuration(proxyBeanMethods = false)
 class Surfaces {
@@ -22,7 +22,8 @@ class Surfaces {
     SecurityFilterChain securityFilterChain(HttpSecurity http, OperatorTokens tokens, ClientAddresses clients,
             Environment environment) throws Exception {
         return ServiceSecurity.chain(http, tokens, clients, environment, open -> open
-                .requestMatchers(HttpMethod.GET, "/verify", "/css/**", "/favicon.ico").permitAll()
-                .requestMatchers(HttpMethod.POST, "/verify", "/api/verifications").permitAll());
+                .requestMatchers(HttpMethod.GET, "/verify", "/verify/code", "/css/**", "/favicon.ico").permitAll()
+                .requestMatchers(HttpMethod.POST, "/verify", "/verify/code", "/api/verifications",
+                        "/api/verifications/code").permitAll());
     }
 }
