@@ -29,7 +29,8 @@ class OpenApiDocumentTests {
 
     @Test
     void itIsOpenApi31WithTheOperatorScheme() {
-        OpenApiDocuments.assertOpenApi31(environment, "verification-service", "/api/verifications");
+        OpenApiDocuments.assertOpenApi31(environment, "verification-service", "/api/verifications",
+                "/api/verifications/code");
     }
 
     @Test

@@ -41,6 +41,11 @@ class SurfaceTests {
             assertThat(api.statusCode()).isEqualTo(404);
             assertThat(JSON.readTree(api.body()).get("code").asString()).isNotBlank();
             assertThat(caller.get("/verify?token=nope&authcode=nope").statusCode()).isEqualTo(404);
+            HttpResponse<String> code = caller.postJson("/api/verifications/code",
+                    "{\"email\":\"surface@example.com\",\"code\":\"123456\"}");
+            assertThat(code.statusCode()).isIn(404, 429);
+            assertThat(JSON.readTree(code.body()).get("code").asString()).isIn("code-not-valid", "code-locked");
+            assertThat(caller.get("/verify/code").statusCode()).isEqualTo(200);
             for (String path : List.of("/actuator/health", "/actuator/prometheus", "/actuator/env")) {
                 assertThat(caller.get(path).statusCode()).as(path).isEqualTo(404);
             }
