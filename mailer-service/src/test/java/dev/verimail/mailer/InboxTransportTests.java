@@ -95,6 +95,20 @@ class InboxTransportTests {
     }
 
     @Test
+    void theInboxEmailShowsTheCodeBesideTheLinkAndOneWithoutACodeShowsNone() {
+        long user = Events.newUserId();
+        events.publishWithCode(Events.registered(user, "Cody", "inbox.code@example.com", "tok-c1", "auth-c1"), "004711");
+        await().atMost(Duration.ofSeconds(30)).until(() -> inbox("inbox.code@example.com").size() == 1);
+        assertThat(inbox("inbox.code@example.com").get(0).get("html").asString())
+                .contains("Or enter this code on the confirmation page:").contains(">004711</p>");
+
+        events.publish(Events.registered(Events.newUserId(), "Nocode", "inbox.nocode@example.com", "tok-c2", "auth-c2"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> inbox("inbox.nocode@example.com").size() == 1);
+        assertThat(inbox("inbox.nocode@example.com").get(0).get("html").asString()).contains("token=tok-c2")
+                .doesNotContain("Or enter this code").doesNotContain("id=\"code\"");
+    }
+
+    @Test
     void aSignupAttemptLeavesOneNoticeWithTheRegisteredNameAndNoLinkInTheInbox() {
         SignupAttempted attempt = Events.signupAttempted(Events.newUserId(), "Ada <b>Lovelace</b>", "owner@example.com");
 

@@ -133,6 +133,8 @@ class SendCloudDeliveryTests {
         assertThat(call.to()).isEqualTo("ada@example.com");
         assertThat(call.name()).isEqualTo("Ada Lovelace");
         assertThat(call.url()).isEqualTo("https://verimail.example/verify?token=tok-ada&authcode=SECRET-AUTH-ada");
+        assertThat(call.xsmtpapi().path("sub").path("%code%").get(0).asString())
+                .as("an event without a code: the variable is there, empty").isEmpty();
 
         assertThat(delivery.get("attempts").asInt()).isOne();
         assertThat(delivery.get("messageId").asString()).startsWith("sc-").endsWith("ada@example.com");
@@ -147,6 +149,23 @@ class SendCloudDeliveryTests {
         assertThat(metrics).contains("mailer_emails_sent_total").contains("mailer_send_latency_seconds")
                 .contains("mailer_event_to_send_seconds");
         assertThat(TestHttp.management(environment).get("/actuator/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theCodeBesideTheLinkIsTheTemplatesCodeVariableAndIsClearedWithTheLink() {
+        UserRegistered event = Events.registered(Events.newUserId(), "Code User", "code.user@example.com", "tok-code",
+                "SECRET-AUTH-code");
+
+        events.publishWithCode(event, "042917");
+        JsonNode delivery = records.awaitStatus(event, "SENT");
+
+        Call call = sendCloud.calls("code.user@example.com").get(0);
+        assertThat(call.xsmtpapi().path("sub").path("%code%").size()).isOne();
+        assertThat(call.xsmtpapi().path("sub").path("%code%").get(0).asString()).isEqualTo("042917");
+        assertThat(call.url()).isEqualTo("https://verimail.example/verify?token=tok-code&authcode=SECRET-AUTH-code");
+        assertThat(delivery.toString()).doesNotContain("042917");
+        assertThat(db.queryForObject("SELECT COUNT(*) FROM delivery WHERE event_id = ? AND sealed_code IS NULL "
+                + "AND token IS NULL", Integer.class, event.eventId().toString())).as("gone with the link").isOne();
     }
 
     @Test

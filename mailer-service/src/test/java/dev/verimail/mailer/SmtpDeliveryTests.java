@@ -147,6 +147,20 @@ class SmtpDeliveryTests {
     }
 
     @Test
+    void theCodeIsShownBesideTheLinkInTheTextAndTheHtml() throws Exception {
+        UserRegistered event = Events.registered(Events.newUserId(), "Cody", "cody@example.com", "tok-cody",
+                "SECRET-AUTH-cody");
+        events.publishWithCode(event, "730051");
+        records.awaitStatus(event, "SENT");
+
+        Multipart parts = (Multipart) smtp.received("cody@example.com").get(0).message().getContent();
+        assertThat((String) parts.getBodyPart(0).getContent()).contains("token=tok-cody")
+                .contains("Or enter this code on the confirmation page:").contains("    730051");
+        assertThat((String) parts.getBodyPart(1).getContent()).contains("id=\"code\"").contains(">730051</p>")
+                .contains("Or enter this code");
+    }
+
+    @Test
     void aSignupAttemptSendsOneNoticeWithoutALink() throws Exception {
         SignupAttempted attempt = Events.signupAttempted(Events.newUserId(), "Grace Hopper", "grace@example.com");
 

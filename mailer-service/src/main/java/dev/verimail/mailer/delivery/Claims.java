@@ -91,7 +91,7 @@ class Claims {
                     + "WHERE event_id IN (:ids)", p);
             return jdbc.query("""
                     SELECT event_id, claim_token, status, event_type, user_id, email, name, token, authcode,
-                        occurred_at, expires_at, attempts, redrives, traceparent
+                        occurred_at, expires_at, attempts, redrives, traceparent, sealed_code
                     FROM delivery WHERE event_id IN (:ids) AND claim_token = :claim""", p, Claims::claim);
         });
     }
@@ -113,7 +113,7 @@ class Claims {
         return write(now -> jdbc.update("""
                 UPDATE delivery SET status = 'SENT', message_id = :messageId, attempts = attempts + :calls,
                     sent_at = :now, updated_at = :now, finished_at = :now, next_attempt_at = NULL, claim_token = NULL, token = NULL,
-                    authcode = NULL, failure_reason = NULL,
+                    authcode = NULL, sealed_code = NULL, failure_reason = NULL,
                     sendcloud_code = COALESCE(:code, sendcloud_code), last_error = COALESCE(:error, last_error)
                 WHERE event_id = :id AND claim_token = :claim""",
                 failure(params(claim, now), lastFailure).addValue("messageId", truncate(messageId, 255))
@@ -128,7 +128,7 @@ class Claims {
         transactions.executeWithoutResult(status -> jdbc.update("""
                 UPDATE delivery SET status = 'SENT', message_id = :messageId, attempts = attempts + :calls,
                     sent_at = :now, updated_at = :now, finished_at = :now, next_attempt_at = NULL, claim_token = NULL, token = NULL,
-                    authcode = NULL, failure_reason = NULL
+                    authcode = NULL, sealed_code = NULL, failure_reason = NULL
                 WHERE event_id = :id AND status <> 'SENT'""",
                 params(eventId, null, clock.instant()).addValue("messageId", truncate(messageId, 255))
                         .addValue("calls", calls)));
@@ -170,7 +170,7 @@ class Claims {
         return write(now -> jdbc.update("UPDATE delivery SET status = 'FAILED', failure_reason = 'EXPIRED', "
                 + "attempts = attempts + :calls, sendcloud_code = COALESCE(:code, sendcloud_code), "
                 + "last_error = COALESCE(:error, last_error), updated_at = :now, finished_at = :now, next_attempt_at = NULL, "
-                + "claim_token = NULL, token = NULL, authcode = NULL "
+                + "claim_token = NULL, token = NULL, authcode = NULL, sealed_code = NULL "
                 + "WHERE event_id = :id AND claim_token = :claim AND " + OPEN,
                 failure(params(claim, now), result).addValue("calls", calls)));
     }
@@ -207,6 +207,7 @@ class Claims {
                 DeliveryStatus.valueOf(rs.getString("status")), rs.getString("event_type"), rs.getLong("user_id"),
                 rs.getString("email"),
                 rs.getString("name"), rs.getString("token"), rs.getString("authcode"), instant(rs, "occurred_at"),
-                instant(rs, "expires_at"), rs.getInt("attempts"), rs.getInt("redrives"), rs.getString("traceparent"));
+                instant(rs, "expires_at"), rs.getInt("attempts"), rs.getInt("redrives"), rs.getString("traceparent"),
+                rs.getString("sealed_code"));
     }
 }

@@ -125,7 +125,7 @@ class Deliveries {
                     toSend.add(new Claim(event.eventId(), null, DeliveryStatus.PENDING,
                             event.getClass().getSimpleName(), event.userId(),
                             event.email(), event.name(), event.token(), event.sealedAuthcode(), event.occurredAt(),
-                            event.expiresAt(), 0, 0, traceparent));
+                            event.expiresAt(), 0, 0, traceparent, event.sealedCode()));
                 }
             }
             return new Recorded(List.copyOf(toSend), superseded, expired, 0);
@@ -157,6 +157,7 @@ class Deliveries {
                 .addValue("name", event.name())
                 .addValue("token", open ? event.token() : null)
                 .addValue("authcode", open ? event.sealedAuthcode() : null)
+                .addValue("sealedCode", open ? event.sealedCode() : null)
                 .addValue("occurredAt", db(event.occurredAt()))
                 .addValue("expiresAt", db(event.expiresAt()))
                 .addValue("status", status.name())
@@ -177,12 +178,12 @@ class Deliveries {
         MapSqlParameterSource p = new MapSqlParameterSource("user", reissue.userId())
                 .addValue("at", db(reissue.occurredAt())).addValue("id", reissue.eventId().toString())
                 .addValue("now", db(now));
-        jdbc.update("UPDATE delivery SET failure_reason = 'SUPERSEDED', token = NULL, authcode = NULL, updated_at = :now "
+        jdbc.update("UPDATE delivery SET failure_reason = 'SUPERSEDED', token = NULL, authcode = NULL, sealed_code = NULL, updated_at = :now "
                 + "WHERE user_id = :user AND occurred_at < :at AND event_id <> :id AND " + CHALLENGE + " AND "
                 + REDRIVABLE, p);
         return jdbc.update("UPDATE delivery SET status = 'FAILED', failure_reason = 'SUPERSEDED', "
                 + "last_error = 'A newer link was issued before this one was sent', next_attempt_at = NULL, "
-                + "token = NULL, authcode = NULL, updated_at = :now, finished_at = :now "
+                + "token = NULL, authcode = NULL, sealed_code = NULL, updated_at = :now, finished_at = :now "
                 + "WHERE user_id = :user AND occurred_at < :at AND event_id <> :id AND " + CHALLENGE + " AND " + OPEN, p);
     }
 
@@ -239,7 +240,8 @@ class Deliveries {
                 }
                 if (initial == DeliveryStatus.PENDING) {
                     toSend.add(new Claim(event.eventId(), null, DeliveryStatus.PENDING, Claim.NOTICE, event.userId(),
-                            event.email(), event.name(), null, null, event.occurredAt(), expiresAt, 0, 0, traceparent));
+                            event.email(), event.name(), null, null, event.occurredAt(), expiresAt, 0, 0, traceparent,
+                            null));
                 }
             }
             return new Recorded(List.copyOf(toSend), 0, expired, skipped);
@@ -265,7 +267,7 @@ class Deliveries {
                 .addValue("error", error)
                 .addValue("now", db(now))
                 .addValue("finished", open ? null : db(now));
-        return insertRow(p.addValue("token", null).addValue("authcode", null));
+        return insertRow(p.addValue("token", null).addValue("authcode", null).addValue("sealedCode", null));
     }
 
     /** One row of {@code delivery}, a verification email's or a notice's; false if its event was recorded before. */
@@ -274,9 +276,9 @@ class Deliveries {
             jdbc.update("""
                     INSERT INTO delivery (event_id, event_type, user_id, email, email_key, name, token, authcode,
                         occurred_at, expires_at, status, attempts, redrives, next_attempt_at, failure_reason,
-                        last_error, created_at, updated_at, finished_at, traceparent)
+                        last_error, created_at, updated_at, finished_at, traceparent, sealed_code)
                     VALUES (:id, :type, :user, :email, :emailKey, :name, :token, :authcode, :occurredAt, :expiresAt,
-                        :status, 0, 0, :next, :reason, :error, :now, :now, :finished, :traceparent)""", p);
+                        :status, 0, 0, :next, :reason, :error, :now, :now, :finished, :traceparent, :sealedCode)""", p);
             return true;
         }
         catch (DuplicateKeyException e) {

@@ -46,6 +46,10 @@ class Delivery {
 
     private String authcode;
 
+    /** The 6-digit code beside the link, sealed; cleared with the link. */
+    @Column(name = "sealed_code")
+    private String sealedCode;
+
     @Column(name = "occurred_at", nullable = false)
     private Instant occurredAt;
 

@@ -82,7 +82,7 @@ interface DeliveryRepository extends JpaRepository<Delivery, Long> {
     @Transactional
     @Modifying
     @Query("""
-            update Delivery d set d.token = null, d.authcode = null, d.updatedAt = :now
+            update Delivery d set d.token = null, d.authcode = null, d.sealedCode = null, d.updatedAt = :now
             where d.id in :ids and d.token is not null and d.expiresAt <= :now""")
     int clearExpiredLinks(@Param("ids") Collection<Long> ids, @Param("now") Instant now);
 

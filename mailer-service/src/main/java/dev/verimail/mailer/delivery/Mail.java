@@ -4,9 +4,10 @@ import java.util.UUID;
 
 /**
  * One email: a verification email with its link, or a notice ("someone tried to sign up with your address") that
- * has none. {@code link} holds the authcode: it is never logged, and {@link #toString()} leaves it out.
+ * has none. {@code link} holds the authcode: it is never logged, and {@link #toString()} leaves it out; so is
+ * {@code code}, the 6-digit code beside the link ({@code null} when the event brought none, and for a notice).
  */
-public record Mail(UUID eventId, Kind kind, String to, String name, String link) {
+public record Mail(UUID eventId, Kind kind, String to, String name, String link, String code) {
 
     public enum Kind {
         /** {@code UserRegistered} or {@code VerificationReissued}: name and link. */
@@ -19,14 +20,21 @@ public record Mail(UUID eventId, Kind kind, String to, String name, String link)
         if ((kind == Kind.VERIFICATION) != (link != null)) {
             throw new IllegalArgumentException("a verification email has a link, a notice has none");
         }
+        if (code != null && kind != Kind.VERIFICATION) {
+            throw new IllegalArgumentException("only a verification email has a code");
+        }
     }
 
     public static Mail verification(UUID eventId, String to, String name, String link) {
-        return new Mail(eventId, Kind.VERIFICATION, to, name, link);
+        return verification(eventId, to, name, link, null);
+    }
+
+    public static Mail verification(UUID eventId, String to, String name, String link, String code) {
+        return new Mail(eventId, Kind.VERIFICATION, to, name, link, code);
     }
 
     public static Mail signupAttempted(UUID eventId, String to, String name) {
-        return new Mail(eventId, Kind.SIGNUP_ATTEMPTED, to, name, null);
+        return new Mail(eventId, Kind.SIGNUP_ATTEMPTED, to, name, null, null);
     }
 
     @Override

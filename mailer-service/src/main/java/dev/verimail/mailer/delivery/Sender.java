@@ -160,6 +160,7 @@ class Sender {
             return;
         }
         String authcode = null;
+        String code = null;
         if (!claim.notice()) {
             try {
                 authcode = authcode(claim);
@@ -169,10 +170,19 @@ class Sender {
                         + e.getMessage() + "; check VERIMAIL_SECRET_KEYS, then re-drive"), 0);
                 return;
             }
+            try {
+                code = claim.sealedCode() == null ? null
+                        : box.open(claim.sealedCode(), SecretBox.codeContext(claim.userId(), claim.token()));
+            }
+            catch (UnsealException e) {
+                outcomes.failed(claim, SendResult.permanentFailure(null, "the code does not open: "
+                        + e.getMessage() + "; check VERIMAIL_SECRET_KEYS, then re-drive"), 0);
+                return;
+            }
         }
         Mail mail = claim.notice() ? Mail.signupAttempted(claim.eventId(), claim.email(), claim.name())
                 : Mail.verification(claim.eventId(), claim.email(), claim.name(),
-                        Links.verification(properties.verificationUrl(), claim.token(), authcode));
+                        Links.verification(properties.verificationUrl(), claim.token(), authcode), code);
         boolean redriven = claim.status() == DeliveryStatus.RETRYING;
         AtomicInteger calls = new AtomicInteger();
         AtomicReference<SendResult> lastFailure = new AtomicReference<>();

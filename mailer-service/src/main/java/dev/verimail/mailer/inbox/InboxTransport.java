@@ -65,6 +65,7 @@ class InboxTransport implements MailTransport {
         variables.put("subject", title);
         if (!notice) {
             variables.put("link", mail.link());
+            variables.put("code", mail.code());
         }
         String html = templates.process(notice ? "mail/signup-attempted" : "mail/verification",
                 new Context(Locale.ENGLISH, variables));

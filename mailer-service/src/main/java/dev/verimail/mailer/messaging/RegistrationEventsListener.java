@@ -144,6 +144,19 @@ class RegistrationEventsListener {
             throw new UnreadableEventException(event.getClass().getSimpleName() + " whose sealedAuthcode does not "
                     + "open: " + e.getMessage());
         }
+        // the code beside the link is optional (older producers send none), but one that is there must open
+        if (event.sealedCode() != null) {
+            if (event.sealedCode().length() > MAX_SECRET) {
+                throw new UnreadableEventException("Registration event with a field longer than this service stores");
+            }
+            try {
+                box.open(event.sealedCode(), SecretBox.codeContext(event.userId(), event.token()));
+            }
+            catch (UnsealException e) {
+                throw new UnreadableEventException(event.getClass().getSimpleName() + " whose sealedCode does not "
+                        + "open: " + e.getMessage());
+            }
+        }
         return event;
     }
 

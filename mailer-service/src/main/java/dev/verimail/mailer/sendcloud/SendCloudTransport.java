@@ -34,7 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
  * SendCloud's v2 template send. One JDK {@link HttpClient} keeps connections alive across calls. Success is
  * {@code result=true} in the reply, whatever the HTTP status. Name and link travel as {@code xsmtpapi}
  * substitution data, JSON-encoded, never spliced into markup. A verification email uses {@code sendcloud.template}
- * with {@code %name%} and {@code %url%}; a sign-up-attempt notice {@code sendcloud.notice-template} with
+ * with {@code %name%}, {@code %url%} and {@code %code%} (the 6-digit code, empty if the event had none); a sign-up-attempt notice {@code sendcloud.notice-template} with
  * {@code %name%} only. At most {@value #MAX_REPLY_BYTES} bytes of a reply are read: a longer one is a transient
  * failure, never an unbounded read.
  */
@@ -114,7 +114,9 @@ class SendCloudTransport implements MailTransport {
     String form(Mail mail) {
         boolean notice = mail.kind() == Mail.Kind.SIGNUP_ATTEMPTED;
         Map<String, Object> sub = notice ? Map.of("%name%", List.of(mail.name()))
-                : Map.of("%name%", List.of(mail.name()), "%url%", List.of(mail.link()));
+                : Map.of("%name%", List.of(mail.name()), "%url%", List.of(mail.link()),
+                        // the code beside the link; empty when the event brought none, so the template shows nothing
+                        "%code%", List.of(mail.code() == null ? "" : mail.code()));
         Map<String, Object> xsmtpapi = Map.of("to", List.of(mail.to()), "sub", sub);
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("apiUser", properties.apiUser());

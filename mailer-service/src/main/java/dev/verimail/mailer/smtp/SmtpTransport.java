@@ -86,6 +86,13 @@ class SmtpTransport implements MailTransport {
         resolver.setCacheable(true);
         SpringTemplateEngine engine = new SpringTemplateEngine();
         engine.setTemplateResolver(resolver);
+        // the texts of the email (#{...}): the service's messages bundles, as the HTML templates have them
+        org.springframework.context.support.ResourceBundleMessageSource messages =
+                new org.springframework.context.support.ResourceBundleMessageSource();
+        messages.setBasename("messages");
+        messages.setDefaultEncoding(StandardCharsets.UTF_8.name());
+        messages.setFallbackToSystemLocale(false);
+        engine.setTemplateEngineMessageSource(messages);
         return engine;
     }
 
@@ -138,6 +145,7 @@ class SmtpTransport implements MailTransport {
         variables.put("subject", subject);
         if (!notice) {
             variables.put("link", mail.link());
+            variables.put("code", mail.code());
         }
         String template = notice ? "mail/signup-attempted" : "mail/verification";
         String htmlBody = html.process(template, new Context(Locale.ENGLISH, variables));
