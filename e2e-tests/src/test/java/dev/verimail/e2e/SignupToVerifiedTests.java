@@ -185,6 +185,56 @@ class SignupToVerifiedTests {
     }
 
     /**
+     * The code beside the link: the person reads the 6-digit code in the email (SendCloud's {@code %code%}) and
+     * types it with their address on {@code /verify/code} instead of clicking; the same verification, the same one
+     * {@code EmailVerified}.
+     */
+    @Test
+    void signupConfirmedWithTheCodeFromTheEmailInsteadOfTheLink() {
+        TestHttp registration = new TestHttp(stack.registration.baseUrl());
+        TestHttp verification = new TestHttp(stack.verification.baseUrl());
+        String email = "e2e.code@example.com";
+
+        HttpResponse<String> signup = registration.postJson("/api/registrations",
+                JSON.writeValueAsString(Map.of("name", "Cody", "email", email)));
+        assertThat(signup.statusCode()).isEqualTo(202);
+        long id = JSON.readTree(signup.body()).get("id").asLong();
+
+        SendCloudStandIn.Call call = await().atMost(Duration.ofSeconds(60))
+                .until(() -> callsTo(email), calls -> !calls.isEmpty()).get(0);
+        JsonNode sub = JSON.readTree(call.field("xsmtpapi")).get("sub");
+        String code = sub.get("%code%").get(0).asString();
+        assertThat(code).matches("[0-9]{6}");
+        String link = sub.get("%url%").get(0).asString();
+        assertThat(link).doesNotContain(code);
+        // the challenge is stored once the link's page (a GET: it changes nothing, counts nothing) knows it
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> verification.send(java.net.http.HttpRequest.newBuilder(URI.create(link)).GET())
+                        .statusCode(), status -> status == 200);
+
+        HttpResponse<String> form = verification.get("/verify/code?email=" + TestHttp.enc(email));
+        assertThat(form.statusCode()).isEqualTo(200);
+        assertThat(form.body()).contains("action=\"/verify/code\"");
+        HttpResponse<String> confirmed = verification.postForm("/verify/code", Map.of("email", email.toUpperCase(),
+                "code", code));
+        assertThat(confirmed.statusCode()).isEqualTo(200);
+        assertThat(confirmed.body()).contains("id=\"verified\"");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(registration, id), "VERIFIED"::equals);
+        ConsumerRecord<String, String> record = subscriber.await(r -> r.key().equals(Long.toString(id)), 1,
+                Duration.ofSeconds(60)).get(0);
+        EventSchemaAssert.assertMatchesSchema("EmailVerified", record.value());
+        EmailVerified verified = (EmailVerified) EventJson.read(record.value(), VerificationEvent.class);
+        assertThat(verified.email()).isEqualTo(email);
+
+        // the link, clicked after the code, finds the address confirmed; still one event
+        Map<String, String> query = query(link);
+        assertThat(verification.postForm("/verify", Map.of("token", query.get("token"), "authcode",
+                query.get("authcode"))).body()).contains("id=\"already-verified\"");
+        assertThat(subscriber.readFor(Duration.ofSeconds(3), r -> r.key().equals(Long.toString(id)))).hasSize(1);
+    }
+
+    /**
      * One sign-up is one trace through the three services (the request, the outbox relay's publish, the mailer's
      * and verification-service's consumers, the delivery and its SendCloud call); the click is a trace of its own
      * whose confirm span links to the sign-up's, and which {@code EmailVerified} carries to registration-service.

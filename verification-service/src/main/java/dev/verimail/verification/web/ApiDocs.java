@@ -18,7 +18,8 @@ class ApiDocs {
     @Bean
     OpenAPI verimailOpenApi() {
         return ApiDocuments.base("verification-service",
-                "Verification of a link's token and authcode as an API call (DESIGN.md, HTTP contract). "
+                "Verification of a link's token and authcode, or of the address and the 6-digit code of the "
+                        + "email, as an API call (DESIGN.md, HTTP contract). "
                         + "Errors are RFC 9457 application/problem+json with a stable code.",
                 8082);
     }
