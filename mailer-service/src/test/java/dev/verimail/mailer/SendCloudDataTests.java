@@ -127,7 +127,9 @@ class SendCloudDataTests {
                     .containsEntry("templateInvokeName", "verimail_verify");
             assertThat(call.xsmtpapi().path("to")).hasSize(1);
             assertThat(call.to()).isEqualTo(event.email());
-            assertThat(call.xsmtpapi().path("sub").propertyNames()).containsExactlyInAnyOrder("%name%", "%url%");
+            assertThat(call.xsmtpapi().path("sub").propertyNames()).containsExactlyInAnyOrder("%name%", "%url%",
+                    "%code%");
+            assertThat(call.xsmtpapi().path("sub").path("%code%").get(0).asString()).as("no code in the event").isEmpty();
             assertThat(call.xsmtpapi().path("sub").path("%name%")).hasSize(1);
             assertThat(call.name()).as("the name, exactly").isEqualTo(event.name());
             assertThat(call.url()).isEqualTo("https://verimail.example/verify?token=" + event.token() + "&authcode="

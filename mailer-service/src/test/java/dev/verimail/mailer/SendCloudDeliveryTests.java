@@ -440,6 +440,24 @@ class SendCloudDeliveryTests {
     }
 
     @Test
+    void aCodeSealedForAnotherChallengeIsADeadLetterNotAnEmail() {
+        long user = Events.newUserId();
+        UserRegistered event = Events.registered(user, "Bad Code", "bad.code@example.com", "tok-bad-code",
+                "SECRET-AUTH-bad-code");
+        UserRegistered v2 = (UserRegistered) SealedChallenges.v2(event);
+        String otherContext = dev.verimail.events.secret.SecretBox.codeContext(user, "tok-another");
+        events.publishAsIs(v2.withCode(SealedChallenges.BOX.seal("123456", otherContext), "h".repeat(43)));
+
+        try (TopicReader dlt = TopicReader.fromBeginning(bootstrapServers, Topics.REGISTRATION_EVENTS + ".DLT")) {
+            List<ConsumerRecord<String, String>> parked = dlt.await(r -> r.key().equals(Long.toString(user)), 1, WAIT);
+            assertThat(TopicReader.header(parked.get(0), "kafka_dlt-exception-message"))
+                    .contains("sealedCode does not open");
+        }
+        assertThat(sendCloud.calls("bad.code@example.com")).isEmpty();
+        assertThat(records.of(event)).isNull();
+    }
+
+    @Test
     void onlyRegistrationServicesRecordsAreSentAndADeadLetterKeepsNoAuthcodeInClear() {
         long user = Events.newUserId();
         UserRegistered forged = Events.registered(user, "Forged", "forged@example.com", "tok-forged", "SECRET-AUTH-forged");

@@ -123,6 +123,23 @@ class RetentionTests {
     }
 
     @Test
+    void countersOfWrongCodesGoOnceTheirWindowEnded() {
+        jdbc.execute("DELETE FROM code_failure");
+        assertThat(verifications.verifyCode("retention.nobody@example.com", "123456", "198.51.100.7").status())
+                .isEqualTo(Outcome.Status.NOT_VALID);
+        assertThat(count("SELECT COUNT(*) FROM code_failure WHERE failures = ?", 1))
+                .as("the address's and the client's").isEqualTo(2);
+
+        clock.move(Duration.ofHours(2));
+        retention.run();
+        assertThat(count("SELECT COUNT(*) FROM code_failure WHERE failures = ?", 1))
+                .as("the client's window (1 h) ended, the address's (24 h) has not").isOne();
+        clock.move(Duration.ofHours(23));
+        retention.run();
+        assertThat(count("SELECT COUNT(*) FROM code_failure WHERE failures = ?", 1)).isZero();
+    }
+
+    @Test
     void retentionDeletesInBatchesUntilNothingIsLeft() {
         Instant t0 = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         long first = 3_000_001L + RANDOM.nextInt(1_000_000) * 10L;
