@@ -175,6 +175,10 @@ class SendCloudTransport implements MailTransport {
         if (mail.link() != null) {
             safe = safe.replace(mail.link(), "(link)");
         }
+        if (mail.code() != null) {
+            // the code beside the link is a secret too, should SendCloud echo the substitution data
+            safe = safe.replace(mail.code(), "******");
+        }
         return safe.replaceAll("authcode=[^&\\s\"']*", "authcode=******");
     }
 

@@ -114,11 +114,11 @@ class SmtpTransport implements MailTransport {
         }
         catch (AddressException e) {
             return SendResult.permanentFailure(null, "SMTP: the recipient address cannot be used: "
-                    + SmtpFailures.clean(String.valueOf(e.getMessage()), mail.link(), password));
+                    + SmtpFailures.clean(String.valueOf(e.getMessage()), mail.link(), mail.code(), password));
         }
         catch (MessagingException e) {
             return SendResult.permanentFailure(null, "SMTP: the email cannot be composed: "
-                    + SmtpFailures.clean(String.valueOf(e.getMessage()), mail.link(), password));
+                    + SmtpFailures.clean(String.valueOf(e.getMessage()), mail.link(), mail.code(), password));
         }
         try {
             sender.send(message);
@@ -130,10 +130,10 @@ class SmtpTransport implements MailTransport {
                 // the server accepted the message (250 after DATA); only closing the connection failed
                 return SendResult.sent(messageId(mail));
             }
-            return SmtpFailures.interpret(failure != null ? failure : e, mail.link(), password);
+            return SmtpFailures.interpret(failure != null ? failure : e, mail.link(), mail.code(), password);
         }
         catch (MailException e) {
-            return SmtpFailures.interpret(e, mail.link(), password);
+            return SmtpFailures.interpret(e, mail.link(), mail.code(), password);
         }
     }
 

@@ -80,6 +80,18 @@ class SendCloudReplyTests {
     }
 
     @Test
+    void aReplyThatEchoesTheCodeIsRecordedWithoutIt() {
+        reply.set("{\"result\":false,\"statusCode\":40812,\"message\":\"bad sub value 907153 in xsmtpapi\"}"
+                .getBytes(StandardCharsets.UTF_8));
+
+        SendResult result = transport.send(Mail.verification(UUID.randomUUID(), "a@example.com", "A",
+                "https://v.example/verify?token=t&authcode=SECRET", "907153"));
+
+        assertThat(result.outcome()).isEqualTo(SendResult.Outcome.PERMANENT);
+        assertThat(result.error()).contains("bad sub value").doesNotContain("907153");
+    }
+
+    @Test
     void aReplyJustUnderTheCapIsRead() {
         String padded = OK.substring(0, OK.length() - 1) + ",\"pad\":\""
                 + "p".repeat(SendCloudTransport.MAX_REPLY_BYTES - OK.length() - 10) + "\"}";
