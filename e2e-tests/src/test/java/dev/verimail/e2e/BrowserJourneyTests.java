@@ -134,6 +134,52 @@ class BrowserJourneyTests {
         await().atMost(Duration.ofSeconds(60)).until(() -> status(email), "VERIFIED"::equals);
     }
 
+    /**
+     * The code beside the link: a person reads the 6-digit code in the email (here in the inbox) and types it with
+     * their address on the code page, instead of clicking the link.
+     */
+    @Test
+    void aPersonConfirmsWithTheCodeFromTheEmailInsteadOfTheLink() throws IOException {
+        String email = "browser.code@example.com";
+        browser.get(stack.registration.baseUrl() + "/register");
+        browser.findElement(By.id("name")).sendKeys("Cody");
+        browser.findElement(By.id("email")).sendKeys(email);
+        browser.findElement(By.cssSelector("form button[type=submit]")).click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.id("check-email")).isEmpty());
+
+        String code = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            browser.get(stack.mailer.baseUrl() + "/inbox?to=" + TestHttp.enc(email));
+            List<WebElement> frames = browser.findElements(By.cssSelector("iframe"));
+            if (frames.isEmpty()) {
+                return null;
+            }
+            browser.switchTo().frame(frames.get(0));
+            try {
+                List<WebElement> shown = browser.findElements(By.id("code"));
+                // its text, also where the email's frame shows only its top (getText gives only what is visible)
+                return shown.isEmpty() ? null : shown.get(0).getDomProperty("textContent").strip();
+            }
+            finally {
+                browser.switchTo().defaultContent();
+            }
+        }, found -> found != null && !found.isEmpty());
+        assertThat(code).matches("[0-9]{6}");
+        screenshot("06-inbox-with-code");
+        // the challenge is stored once the link's page (a GET: it changes nothing, counts nothing) knows it
+        String link = browser.findElement(By.cssSelector("a[href*='/verify?token=']")).getAttribute("href");
+        await().atMost(Duration.ofSeconds(30)).until(() -> new TestHttp(stack.verification.baseUrl())
+                .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(link)).GET()).statusCode() == 200);
+
+        browser.get(stack.verification.baseUrl() + "/verify/code?email=" + TestHttp.enc(email));
+        assertThat(browser.findElement(By.name("email")).getAttribute("value")).isEqualTo(email);
+        browser.findElement(By.name("code")).sendKeys(code.substring(0, 3) + " " + code.substring(3));
+        screenshot("07-code-form");
+        browser.findElement(By.cssSelector("form button[type=submit]")).click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.id("verified")).isEmpty());
+        assertThat(browser.getPageSource()).contains(email);
+        screenshot("08-verified-with-code");
+    }
+
     private static String userId;
 
     /** Ids are random: the user's id is the key of its {@code UserRegistered}, the public view gives the status. */
