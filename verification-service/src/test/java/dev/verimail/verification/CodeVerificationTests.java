@@ -163,6 +163,12 @@ class CodeVerificationTests {
         assertThat(wrongs.stream().filter(r -> r.statusCode() == 404).count()).isEqualTo(4);
         assertThat(wrongs.stream().filter(r -> r.statusCode() == 429).count()).isEqualTo(16);
 
+        // an unknown address: its counter is one row, which concurrent tries queue on (no deadlock, no 500)
+        List<HttpResponse<String>> unknown = concurrently(20, i -> code("code.race.nobody@example.com", wrong,
+                newClient()));
+        assertThat(unknown).allSatisfy(r -> assertThat(r.statusCode()).isIn(404, 429));
+        assertThat(unknown.stream().filter(r -> r.statusCode() == 404).count()).isEqualTo(4);
+
         UserRegistered other = TestEvents.registered("code.race.right@example.com");
         String right = signUp(other);
         List<HttpResponse<String>> rights = concurrently(10, i -> code(other.email(), right, newClient()));
