@@ -6,14 +6,16 @@ import java.util.regex.Pattern;
 
 import dev.verimail.events.registration.RegistrationEvent;
 import dev.verimail.events.secret.AuthcodeDigest;
+import dev.verimail.web.i18n.Languages;
 
 /**
  * A challenge as announced by an event, checked field by field; {@code traceparent}: the trace of the sign-up
- * (the consumer span that received it), to which the click's trace links. Times are cut to microseconds, what the database
+ * (the consumer span that received it), to which the click's trace links; {@code locale}: the sign-up's language
+ * ({@code en} or {@code zh-CN}; null when the event has none or names one we do not speak). Times are cut to microseconds, what the database
  * keeps, so comparisons in Java and SQL agree.
  */
 record ChallengeData(String eventId, long userId, String name, String email, String token, byte[] authcodeHash,
-        Instant issuedAt, Instant expiresAt, String traceparent) {
+        Instant issuedAt, Instant expiresAt, String traceparent, String locale) {
 
     /** The alphabet and length registration-service's links use (see the UserRegistered schema). */
     private static final Pattern LINK_PART = Pattern.compile("[A-Za-z0-9_-]{1,256}");
@@ -46,12 +48,19 @@ record ChallengeData(String eventId, long userId, String name, String email, Str
         }
         return new ChallengeData(event.eventId().toString(), event.userId(), name, event.email(), event.token(),
                 hash, event.occurredAt().truncatedTo(ChronoUnit.MICROS),
-                event.expiresAt().truncatedTo(ChronoUnit.MICROS), null);
+                event.expiresAt().truncatedTo(ChronoUnit.MICROS), null, locale(event.locale()));
     }
 
     /** The same challenge, remembering the trace it came in ({@code traceparent} of its consumer span). */
     ChallengeData tracedBy(String traceparent) {
-        return new ChallengeData(eventId, userId, name, email, token, authcodeHash, issuedAt, expiresAt, traceparent);
+        return new ChallengeData(eventId, userId, name, email, token, authcodeHash, issuedAt, expiresAt, traceparent,
+                locale);
+    }
+
+    /** The event's language as one of ours ({@code en}, {@code zh-CN}); null when absent or not one we speak. */
+    private static String locale(String tag) {
+        java.util.Locale locale = Languages.of(tag);
+        return locale == null ? null : Languages.tag(locale);
     }
 
     /** Whether a token or authcode could be one we issued; anything else is refused before it reaches the database. */
