@@ -170,9 +170,10 @@ class Sender {
                 return;
             }
         }
-        Mail mail = claim.notice() ? Mail.signupAttempted(claim.eventId(), claim.email(), claim.name())
+        Mail mail = (claim.notice() ? Mail.signupAttempted(claim.eventId(), claim.email(), claim.name())
                 : Mail.verification(claim.eventId(), claim.email(), claim.name(),
-                        Links.verification(properties.verificationUrl(), claim.token(), authcode));
+                        Links.verification(properties.verificationUrl(), claim.token(), authcode)))
+                .inLanguage(claim.locale());
         boolean redriven = claim.status() == DeliveryStatus.RETRYING;
         AtomicInteger calls = new AtomicInteger();
         AtomicReference<SendResult> lastFailure = new AtomicReference<>();
