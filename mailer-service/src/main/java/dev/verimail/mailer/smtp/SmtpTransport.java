@@ -92,7 +92,8 @@ class SmtpTransport implements MailTransport {
     }
 
     /** The plain-text templates: {@code templates/mail/<name>.txt}, Thymeleaf TEXT mode, nothing escaped. */
-    private static MessageSource classPathTexts() {
+    /** {@code messages*.properties} from the class path, UTF-8, English for a language without a bundle. */
+    static MessageSource classPathTexts() {
         ResourceBundleMessageSource source = new ResourceBundleMessageSource();
         source.setBasename("messages");
         source.setDefaultEncoding(StandardCharsets.UTF_8.name());
