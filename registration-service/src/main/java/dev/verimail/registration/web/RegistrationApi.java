@@ -8,10 +8,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.servlet.support.RequestContextUtils;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.RequestContextUtils;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -22,9 +22,9 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import dev.verimail.registration.user.Registrations;
 import dev.verimail.registration.user.Signup;
-import dev.verimail.web.i18n.Languages;
 import dev.verimail.registration.user.User;
 import dev.verimail.web.ApiDocuments;
+import dev.verimail.web.i18n.Languages;
 import dev.verimail.web.security.ClientAddresses;
 import dev.verimail.web.security.ServiceSecurity;
 

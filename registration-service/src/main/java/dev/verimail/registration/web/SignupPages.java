@@ -5,7 +5,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.context.MessageSource;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
