@@ -32,7 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A person in a real browser (headless Chromium): the sign-up form, the mailer's built-in inbox, the link, the
- * confirm button, the success page. A screenshot of every page lands in {@code target/screenshots/}.
+ * confirm button, the success page. A screenshot of every page lands in {@code target/screenshots/}; the same
+ * journey in Simplified Chinese saves {@code zh-CN-*.png} beside them (Chinese glyphs need a CJK font, e.g. Debian's
+ * {@code fonts-wqy-microhei} or {@code fonts-noto-cjk}).
  */
 class BrowserJourneyTests {
 
@@ -180,17 +182,76 @@ class BrowserJourneyTests {
         screenshot("08-verified-with-code");
     }
 
-    private static String userId;
+    /**
+     * The same journey in Simplified Chinese: the sign-up page is opened with {@code ?lang=zh-CN} (the browser itself
+     * asks for English), and every page after it speaks Chinese: the form's answer, the email, and the confirm and
+     * result pages, which take the language from the sign-up the link belongs to, not from the browser.
+     */
+    @Test
+    void aChineseSpeakingPersonSignsUpReadsConfirmsAndSeesEveryPageInChinese() throws IOException {
+        String email = "zh.person@example.com";
+
+        browser.get(stack.registration.baseUrl() + "/register?lang=zh-CN");
+        assertThat(htmlLang()).isEqualTo("zh-CN");
+        assertThat(browser.getPageSource()).contains("创建账号").doesNotContain("Create your account");
+        screenshot("zh-CN-01-sign-up-form");
+        // an error first: the form answers in Chinese and keeps the language
+        browser.findElement(By.id("name")).sendKeys("韩梅梅");
+        browser.findElement(By.id("email")).sendKeys("not-an-email");
+        browser.findElement(By.cssSelector("form button[type=submit]")).click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.id("email-error")).isEmpty());
+        assertThat(htmlLang()).isEqualTo("zh-CN");
+        assertThat(browser.findElement(By.id("email-error")).getText()).contains("请输入有效的邮箱地址");
+        screenshot("zh-CN-01b-sign-up-error");
+        browser.findElement(By.id("email")).clear();
+        browser.findElement(By.id("email")).sendKeys(email);
+        browser.findElement(By.cssSelector("form button[type=submit]")).click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.id("check-email")).isEmpty());
+        assertThat(htmlLang()).isEqualTo("zh-CN");
+        assertThat(browser.getPageSource()).contains("请查收邮件", "我们已向您填写的邮箱发送了一封邮件");
+        screenshot("zh-CN-02-check-your-email");
+
+        WebElement link = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            browser.get(stack.mailer.baseUrl() + "/inbox?to=" + email);
+            List<WebElement> links = browser.findElements(By.cssSelector("a[href*='/verify?token=']"));
+            return links.isEmpty() ? null : links.get(0);
+        }, found -> found != null);
+        assertThat(browser.getPageSource()).contains("请验证您的邮箱");
+        screenshot("zh-CN-03-inbox");
+
+        Set<String> windowsBefore = browser.getWindowHandles();
+        link.click();
+        switchToNewWindowIfAny(windowsBefore);
+        await().atMost(Duration.ofSeconds(20)).until(() -> browser.getCurrentUrl().contains("/verify"));
+        assertThat(browser.getCurrentUrl()).doesNotContain("lang=");
+        assertThat(htmlLang()).isEqualTo("zh-CN");
+        assertThat(browser.getPageSource()).contains("验证您的邮箱", "确认我的邮箱", "韩梅梅");
+        screenshot("zh-CN-04-confirm-page");
+        assertThat(status(email)).as("opening the link alone verifies nobody").isEqualTo("PENDING");
+
+        browser.findElement(By.cssSelector("form button[type=submit]")).click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.id("verified")).isEmpty());
+        assertThat(htmlLang()).isEqualTo("zh-CN");
+        assertThat(browser.getPageSource()).contains("您的邮箱已确认");
+        screenshot("zh-CN-05-verified");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(email), "VERIFIED"::equals);
+    }
+
+    private static String htmlLang() {
+        return browser.findElement(By.tagName("html")).getAttribute("lang");
+    }
+
+    private static final Map<String, String> userIds = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Ids are random: the user's id is the key of its {@code UserRegistered}, the public view gives the status. */
     private static String status(String email) {
-        if (userId == null) {
+        String id = userIds.computeIfAbsent(email, address -> {
             try (TopicReader registrations = stack.reader(Topics.REGISTRATION_EVENTS)) {
-                userId = registrations.await(r -> r.value().contains("\"email\":\"" + email + "\""), 1,
+                return registrations.await(r -> r.value().contains("\"email\":\"" + address + "\""), 1,
                         Duration.ofSeconds(30)).get(0).key();
             }
-        }
-        String id = userId;
+        });
         var response = new TestHttp(stack.registration.baseUrl()).get("/api/registrations/" + id);
         if (response.statusCode() != 200) {
             return "MISSING";

@@ -152,6 +152,35 @@ class InboxTransportTests {
         assertThat(JSON.readTree(response.body())).isEmpty();
     }
 
+    @Test
+    void aChineseEventsEmailAndNoticeAreChineseInTheInbox() {
+        long user = Events.newUserId();
+        UserRegistered event = Events.registered(user, "韩梅梅", "meimei@example.com", "tok-zh", "auth-zh")
+                .withLocale("zh-CN");
+        SignupAttempted attempt = new SignupAttempted(java.util.UUID.randomUUID(), Instant.now(), Events.newUserId(),
+                "meimei-owner@example.com", "韩梅梅", "zh-CN");
+        events.publish(event);
+        events.publish(attempt);
+        await().atMost(Duration.ofSeconds(30)).until(() -> inbox("meimei@example.com").size() == 1
+                && inbox("meimei-owner@example.com").size() == 1);
+
+        JsonNode email = inbox("meimei@example.com").get(0);
+        assertThat(email.get("subject").asString()).isEqualTo("请验证您的邮箱");
+        assertThat(email.get("html").asString()).contains("<html lang=\"zh-CN\"", "<span>韩梅梅</span>，您好：",
+                "请打开下面的链接，确认您的邮箱", "href=\"http://localhost:8082/verify?token=tok-zh&amp;authcode=auth-zh\"")
+                .doesNotContain("Hello", "please confirm");
+        JsonNode notice = inbox("meimei-owner@example.com").get(0);
+        assertThat(notice.get("subject").asString()).isEqualTo("有人尝试用您的邮箱注册");
+        assertThat(notice.get("html").asString()).contains("<html lang=\"zh-CN\"", "刚才有人尝试用您的邮箱注册")
+                .doesNotContain("href=");
+
+        UserRegistered english = Events.registered(Events.newUserId(), "Ann", "ann-en@example.com", "tok-en", "auth-en");
+        events.publish(english);
+        await().atMost(Duration.ofSeconds(30)).until(() -> inbox("ann-en@example.com").size() == 1);
+        assertThat(inbox("ann-en@example.com").get(0).get("html").asString()).contains("<html lang=\"en\"",
+                "Hello <span>Ann</span>,", "please confirm your email address");
+    }
+
     private JsonNode inbox(String to) {
         HttpResponse<String> response = http.get("/api/inbox?to=" + TestHttp.enc(to));
         assertThat(response.statusCode()).isEqualTo(200);

@@ -52,6 +52,8 @@ import tools.jackson.databind.json.JsonMapper;
         "sendcloud.api-key=" + SendCloudDeliveryTests.API_KEY,
         "sendcloud.template=verimail_verify",
         "sendcloud.notice-template=verimail_notice",
+        // a Chinese verification template, no Chinese notice template (that one falls back to verimail_notice)
+        "sendcloud.template-zh-cn=verimail_verify_zh",
         "sendcloud.from=no-reply@verimail.dev",
         "sendcloud.from-name=Verimail",
         "sendcloud.subject=Please verify your email",
@@ -535,5 +537,34 @@ class SendCloudDeliveryTests {
                 .contains("Unreadable record")
                 .doesNotContain(API_KEY)
                 .doesNotContain("SECRET-AUTH-");
+    }
+
+    @Test
+    void aChineseEventUsesTheChineseTemplateAndFallsBackToTheDefaultWhereThereIsNone() {
+        long user = Events.newUserId();
+        UserRegistered chinese = Events.registered(user, "韩梅梅", "meimei@example.com", "tok-meimei",
+                "SECRET-AUTH-meimei").withLocale("zh-CN");
+        SignupAttempted notice = new SignupAttempted(java.util.UUID.randomUUID(), java.time.Instant.now(),
+                Events.newUserId(), "meimei-owner@example.com", "韩梅梅", "zh-CN");
+        UserRegistered english = Events.registered(Events.newUserId(), "Ann", "ann-en@example.com", "tok-ann",
+                "SECRET-AUTH-ann");
+
+        events.publish(chinese);
+        events.publish(notice);
+        events.publish(english);
+        records.awaitStatus(chinese, "SENT");
+        records.awaitStatus(english, "SENT");
+        await().atMost(WAIT).until(() -> !sendCloud.calls("meimei-owner@example.com").isEmpty());
+
+        Call zh = sendCloud.calls("meimei@example.com").get(0);
+        assertThat(zh.form()).containsEntry("templateInvokeName", "verimail_verify_zh")
+                // SENDCLOUD_SUBJECT is English: the Chinese template keeps its own subject
+                .doesNotContainKey("subject");
+        assertThat(zh.xsmtpapi().path("sub").path("%name%").get(0).asString()).isEqualTo("韩梅梅");
+        assertThat(sendCloud.calls("meimei-owner@example.com").get(0).form())
+                .containsEntry("templateInvokeName", "verimail_notice");
+        assertThat(sendCloud.calls("ann-en@example.com").get(0).form())
+                .containsEntry("templateInvokeName", "verimail_verify")
+                .containsEntry("subject", "Please verify your email");
     }
 }

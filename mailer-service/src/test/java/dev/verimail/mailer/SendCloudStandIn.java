@@ -44,8 +44,10 @@ final class SendCloudStandIn implements AutoCloseable {
             return xsmtpapi.path("sub").path("%name%").get(0).asString();
         }
 
+        /** The link; empty for a notice, which has none. */
         String url() {
-            return xsmtpapi.path("sub").path("%url%").get(0).asString();
+            JsonNode url = xsmtpapi.path("sub").path("%url%").path(0);
+            return url.isMissingNode() ? "" : url.asString();
         }
     }
 

@@ -256,4 +256,31 @@ class SmtpDeliveryTests {
         assertThat(http.get("/inbox").statusCode()).isEqualTo(404);
         assertThat(http.get("/api/inbox?to=a@example.com").statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void aChineseEventIsSentAsAChineseEmailInBothParts() throws Exception {
+        UserRegistered event = Events.registered(Events.newUserId(), "韩梅梅", "meimei@example.com", "tok-zh",
+                "SECRET-AUTH-zh").withLocale("zh-CN");
+        SignupAttempted attempt = new SignupAttempted(java.util.UUID.randomUUID(), java.time.Instant.now(),
+                Events.newUserId(), "meimei-owner@example.com", "韩梅梅", "zh-CN");
+
+        events.publish(event);
+        events.publish(attempt);
+        records.awaitStatus(event, "SENT");
+        await().atMost(WAIT).until(() -> !smtp.received("meimei-owner@example.com").isEmpty());
+
+        MimeMessage message = smtp.received("meimei@example.com").get(0).message();
+        assertThat(message.getSubject()).isEqualTo("请验证您的邮箱");
+        Multipart parts = (Multipart) message.getContent();
+        assertThat((String) parts.getBodyPart(0).getContent()).contains("韩梅梅，您好：", "请打开下面的链接，确认您的邮箱：",
+                "https://verimail.example/verify?token=tok-zh&authcode=SECRET-AUTH-zh", "如果您没有注册过，请忽略这封邮件。")
+                .doesNotContain("Hello");
+        assertThat((String) parts.getBodyPart(1).getContent()).contains("<html lang=\"zh-CN\"",
+                "<span>韩梅梅</span>，您好：", "请打开下面的链接");
+
+        MimeMessage notice = smtp.received("meimei-owner@example.com").get(0).message();
+        assertThat(notice.getSubject()).isEqualTo("有人尝试用您的邮箱注册");
+        assertThat((String) ((Multipart) notice.getContent()).getBodyPart(0).getContent())
+                .contains("韩梅梅，您好：", "刚才有人尝试用您的邮箱注册");
+    }
 }

@@ -53,7 +53,7 @@ class SignupFormTests {
         HttpResponse<String> response = http.postForm("/register", Map.of("name", "Form User", "email", "form@example.com"));
 
         assertThat(response.statusCode()).isEqualTo(302);
-        assertThat(response.headers().firstValue("Location").orElseThrow()).endsWith("/register/check-email");
+        assertThat(response.headers().firstValue("Location").orElseThrow()).endsWith("/register/check-email?lang=en");
         Long id = db.queryForObject("SELECT id FROM users WHERE email_key = 'form@example.com'", Long.class);
         try (TopicReader reader = TopicReader.fromBeginning(bootstrapServers, Topics.REGISTRATION_EVENTS)) {
             String json = reader.await(r -> r.key().equals(Long.toString(id)), 1, Duration.ofSeconds(30)).get(0).value();

@@ -19,7 +19,7 @@ public final class SealedChallenges {
     private SealedChallenges() {
     }
 
-    /** The v2 form of a v1 event: same fields, the authcode only as its hash and sealed. A v2 event is returned as is. */
+    /** The v2 form of a v1 event: same fields (locale too), the authcode only as its hash and sealed. A v2 event is returned as is. */
     public static RegistrationEvent v2(RegistrationEvent event) {
         if (event.sealed()) {
             return event;
@@ -28,10 +28,10 @@ public final class SealedChallenges {
         String sealed = BOX.seal(event.authcode(), SecretBox.authcodeContext(event.userId(), event.token()));
         if (event instanceof UserRegistered) {
             return UserRegistered.v2(event.eventId(), event.occurredAt(), event.userId(), event.name(), event.email(),
-                    event.token(), event.expiresAt(), hash, sealed);
+                    event.token(), event.expiresAt(), hash, sealed).withLocale(event.locale());
         }
         return VerificationReissued.v2(event.eventId(), event.occurredAt(), event.userId(), event.name(),
-                event.email(), event.token(), event.expiresAt(), hash, sealed);
+                event.email(), event.token(), event.expiresAt(), hash, sealed).withLocale(event.locale());
     }
 
     /** The authcode of a v2 event, opened as the mailer does. */

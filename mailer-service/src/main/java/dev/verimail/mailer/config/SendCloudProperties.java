@@ -4,13 +4,15 @@ import java.net.URI;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * SendCloud account and templates ({@code sendcloud.*}; in the environment {@code SENDCLOUD_API_USER},
  * {@code SENDCLOUD_API_KEY}, {@code SENDCLOUD_BASE_URL}, {@code SENDCLOUD_ALLOW_HTTP}, {@code SENDCLOUD_TEMPLATE},
  * {@code SENDCLOUD_NOTICE_TEMPLATE}, {@code SENDCLOUD_FROM}, {@code SENDCLOUD_FROM_NAME}, {@code SENDCLOUD_SUBJECT},
- * {@code SENDCLOUD_REGION}, {@code SENDCLOUD_WEBHOOK_KEY}).
+ * {@code SENDCLOUD_REGION}, {@code SENDCLOUD_WEBHOOK_KEY}, and for Simplified Chinese mail
+ * {@code SENDCLOUD_TEMPLATE_ZH_CN}, {@code SENDCLOUD_NOTICE_TEMPLATE_ZH_CN}, {@code SENDCLOUD_SUBJECT_ZH_CN}).
  * Used when {@code MAILER_TRANSPORT=sendcloud} (the default); {@link MailerStartupCheck} refuses to start without
  * user, key, template and sender, or with a base URL that is not https.
  *
@@ -33,6 +35,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                       the international service): picks host and path of the template send ({@link Region})
  * @param webhookKey     the key SendCloud signs its webhooks with ({@code POST /webhooks/sendcloud}); unset: the
  *                       webhook is refused. Never logged, redacted from {@link #toString()}
+ * @param templateZhCn       {@code templateInvokeName} of the verification email in Simplified Chinese (an event with
+ *                           {@code locale: zh-CN}); unset: {@code template}
+ * @param noticeTemplateZhCn the notice's template in Simplified Chinese; unset: {@code noticeTemplate}
+ * @param subjectZhCn        subject of the Chinese verification email (optional); unset: the Chinese template's own
+ *                           subject, or {@code subject} when there is no Chinese template
  */
 @ConfigurationProperties("sendcloud")
 public record SendCloudProperties(
@@ -48,12 +55,43 @@ public record SendCloudProperties(
         @DefaultValue("PT5S") Duration connectTimeout,
         @DefaultValue("PT10S") Duration timeout,
         @DefaultValue("cn") String region,
-        String webhookKey) {
+        String webhookKey,
+        String templateZhCn,
+        String noticeTemplateZhCn,
+        String subjectZhCn) {
 
+    @ConstructorBinding
     public SendCloudProperties {
         if (timeout.isNegative() || timeout.isZero() || connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("sendcloud timeouts must be positive");
         }
+    }
+
+    /** Without the Chinese templates and subject: every email uses the default ones. */
+    public SendCloudProperties(String apiUser, String apiKey, URI baseUrl, boolean allowHttp, String template,
+            String noticeTemplate, String from, String fromName, String subject, Duration connectTimeout,
+            Duration timeout, String region, String webhookKey) {
+        this(apiUser, apiKey, baseUrl, allowHttp, template, noticeTemplate, from, fromName, subject, connectTimeout,
+                timeout, region, webhookKey, null, null, null);
+    }
+
+    /** {@code templateInvokeName} of the verification email in this language: the Chinese one falls back to the default. */
+    public String template(boolean chinese) {
+        return chinese && !blank(templateZhCn) ? templateZhCn : template;
+    }
+
+    /** The notice's template in this language: the Chinese one falls back to the default; null when there is none. */
+    public String noticeTemplate(boolean chinese) {
+        return chinese && !blank(noticeTemplateZhCn) ? noticeTemplateZhCn : noticeTemplate;
+    }
+
+    /**
+     * The verification email's subject in this language, null for the template's own: Chinese is
+     * {@code subjectZhCn}, or, when no Chinese template is set (the default template is used), {@code subject}.
+     */
+    public String subject(boolean chinese) {
+        String chosen = !chinese ? subject : !blank(subjectZhCn) ? subjectZhCn : blank(templateZhCn) ? subject : null;
+        return blank(chosen) ? null : chosen;
     }
 
     /** The template-send URL: the region's path on {@code baseUrl}, or on the region's own host without one. */
@@ -127,6 +165,7 @@ public record SendCloudProperties(
                 + ", baseUrl=" + baseUrl + ", allowHttp=" + allowHttp + ", template=" + template + ", noticeTemplate="
                 + noticeTemplate + ", from=" + from + ", fromName=" + fromName + ", subject=" + subject
                 + ", connectTimeout=" + connectTimeout + ", timeout=" + timeout + ", region=" + region + ", webhookKey="
-                + (blank(webhookKey) ? "(unset)" : "******") + "]";
+                + (blank(webhookKey) ? "(unset)" : "******") + ", templateZhCn=" + templateZhCn
+                + ", noticeTemplateZhCn=" + noticeTemplateZhCn + ", subjectZhCn=" + subjectZhCn + "]";
     }
 }

@@ -29,6 +29,7 @@ import dev.verimail.events.registration.SignupAttempted;
 import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.mailer.config.MailerProperties;
 import dev.verimail.outbox.UtcTime;
+import dev.verimail.web.i18n.Languages;
 
 /**
  * Recording a poll of events in the {@code delivery} table, and making earlier deliveries moot. JDBC on purpose:
@@ -125,7 +126,7 @@ class Deliveries {
                     toSend.add(new Claim(event.eventId(), null, DeliveryStatus.PENDING,
                             event.getClass().getSimpleName(), event.userId(),
                             event.email(), event.name(), event.token(), event.sealedAuthcode(), event.occurredAt(),
-                            event.expiresAt(), 0, 0, traceparent, event.sealedCode()));
+                            event.expiresAt(), 0, 0, traceparent, event.sealedCode(), language(event.locale())));
                 }
             }
             return new Recorded(List.copyOf(toSend), superseded, expired, 0);
@@ -149,6 +150,7 @@ class Deliveries {
         boolean open = status == DeliveryStatus.PENDING;
         MapSqlParameterSource p = new MapSqlParameterSource()
                 .addValue("traceparent", traceparent)
+                .addValue("locale", language(event.locale()))
                 .addValue("id", event.eventId().toString())
                 .addValue("type", event.getClass().getSimpleName())
                 .addValue("user", event.userId())
@@ -241,7 +243,7 @@ class Deliveries {
                 if (initial == DeliveryStatus.PENDING) {
                     toSend.add(new Claim(event.eventId(), null, DeliveryStatus.PENDING, Claim.NOTICE, event.userId(),
                             event.email(), event.name(), null, null, event.occurredAt(), expiresAt, 0, 0, traceparent,
-                            null));
+                            null, language(event.locale())));
                 }
             }
             return new Recorded(List.copyOf(toSend), 0, expired, skipped);
@@ -253,6 +255,7 @@ class Deliveries {
         boolean open = status == DeliveryStatus.PENDING;
         MapSqlParameterSource p = new MapSqlParameterSource()
                 .addValue("traceparent", traceparent)
+                .addValue("locale", language(event.locale()))
                 .addValue("id", event.eventId().toString())
                 .addValue("type", Claim.NOTICE)
                 .addValue("user", event.userId())
@@ -276,14 +279,20 @@ class Deliveries {
             jdbc.update("""
                     INSERT INTO delivery (event_id, event_type, user_id, email, email_key, name, token, authcode,
                         occurred_at, expires_at, status, attempts, redrives, next_attempt_at, failure_reason,
-                        last_error, created_at, updated_at, finished_at, traceparent, sealed_code)
+                        last_error, created_at, updated_at, finished_at, traceparent, sealed_code, locale)
                     VALUES (:id, :type, :user, :email, :emailKey, :name, :token, :authcode, :occurredAt, :expiresAt,
-                        :status, 0, 0, :next, :reason, :error, :now, :now, :finished, :traceparent, :sealedCode)""", p);
+                        :status, 0, 0, :next, :reason, :error, :now, :now, :finished, :traceparent, :sealedCode, :locale)""", p);
             return true;
         }
         catch (DuplicateKeyException e) {
             return false;
         }
+    }
+
+    /** The event's language as one we write in ({@code en}, {@code zh-CN}); null (English) when absent or unknown. */
+    static String language(String tag) {
+        java.util.Locale locale = Languages.of(tag);
+        return locale == null ? null : Languages.tag(locale);
     }
 
     /** Instants are stored as UTC DATETIME(6) whatever the JVM's or the server's time zone. */

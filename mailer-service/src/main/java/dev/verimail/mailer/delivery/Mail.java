@@ -1,13 +1,17 @@
 package dev.verimail.mailer.delivery;
 
+import java.util.Locale;
 import java.util.UUID;
+
+import dev.verimail.web.i18n.Languages;
 
 /**
  * One email: a verification email with its link, or a notice ("someone tried to sign up with your address") that
  * has none. {@code link} holds the authcode: it is never logged, and {@link #toString()} leaves it out; so is
  * {@code code}, the 6-digit code beside the link ({@code null} when the event brought none, and for a notice).
+ * {@code locale}: the language it is written in, English or Simplified Chinese ({@link Languages}).
  */
-public record Mail(UUID eventId, Kind kind, String to, String name, String link, String code) {
+public record Mail(UUID eventId, Kind kind, String to, String name, String link, String code, Locale locale) {
 
     public enum Kind {
         /** {@code UserRegistered} or {@code VerificationReissued}: name and link. */
@@ -23,6 +27,7 @@ public record Mail(UUID eventId, Kind kind, String to, String name, String link,
         if (code != null && kind != Kind.VERIFICATION) {
             throw new IllegalArgumentException("only a verification email has a code");
         }
+        locale = Languages.closest(locale);
     }
 
     public static Mail verification(UUID eventId, String to, String name, String link) {
@@ -30,15 +35,25 @@ public record Mail(UUID eventId, Kind kind, String to, String name, String link,
     }
 
     public static Mail verification(UUID eventId, String to, String name, String link, String code) {
-        return new Mail(eventId, Kind.VERIFICATION, to, name, link, code);
+        return new Mail(eventId, Kind.VERIFICATION, to, name, link, code, Languages.ENGLISH);
     }
 
     public static Mail signupAttempted(UUID eventId, String to, String name) {
-        return new Mail(eventId, Kind.SIGNUP_ATTEMPTED, to, name, null, null);
+        return new Mail(eventId, Kind.SIGNUP_ATTEMPTED, to, name, null, null, Languages.ENGLISH);
+    }
+
+    /** The same email in the language {@code tag} names ({@code en}, {@code zh-CN}; English when unknown or null). */
+    public Mail inLanguage(String tag) {
+        return new Mail(eventId, kind, to, name, link, code, Languages.orEnglish(tag));
+    }
+
+    /** Whether it is written in Simplified Chinese. */
+    public boolean chinese() {
+        return Languages.SIMPLIFIED_CHINESE.equals(locale);
     }
 
     @Override
     public String toString() {
-        return "Mail[eventId=" + eventId + ", kind=" + kind + ", to=" + to + "]";
+        return "Mail[eventId=" + eventId + ", kind=" + kind + ", to=" + to + ", locale=" + locale.toLanguageTag() + "]";
     }
 }

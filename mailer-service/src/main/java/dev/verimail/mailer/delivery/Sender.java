@@ -180,9 +180,10 @@ class Sender {
                 return;
             }
         }
-        Mail mail = claim.notice() ? Mail.signupAttempted(claim.eventId(), claim.email(), claim.name())
+        Mail mail = (claim.notice() ? Mail.signupAttempted(claim.eventId(), claim.email(), claim.name())
                 : Mail.verification(claim.eventId(), claim.email(), claim.name(),
-                        Links.verification(properties.verificationUrl(), claim.token(), authcode), code);
+                        Links.verification(properties.verificationUrl(), claim.token(), authcode), code))
+                .inLanguage(claim.locale());
         boolean redriven = claim.status() == DeliveryStatus.RETRYING;
         AtomicInteger calls = new AtomicInteger();
         AtomicReference<SendResult> lastFailure = new AtomicReference<>();

@@ -2,9 +2,9 @@ package dev.verimail.mailer.inbox;
 
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
+import org.springframework.context.MessageSource;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Component;
 import org.thymeleaf.ITemplateEngine;
@@ -19,7 +19,9 @@ import dev.verimail.mailer.delivery.SendResult;
 /**
  * Stores the email instead of sending it, in a short transaction of its own (nothing around a send holds one). The
  * body comes from {@code templates/mail/verification.html}, or {@code templates/mail/signup-attempted.html} for the
- * "someone tried to sign up with your address" notice. Only with {@code MAILER_TRANSPORT=inbox}.
+ * "someone tried to sign up with your address" notice, in the email's language ({@code messages*.properties}); the
+ * subject is {@code SENDCLOUD_SUBJECT} (English) or {@code SENDCLOUD_SUBJECT_ZH_CN} (Chinese) when set, else the
+ * bundle's. Only with {@code MAILER_TRANSPORT=inbox}.
  */
 @Component
 @Conditional(Transport.IsInbox.class)
@@ -31,13 +33,25 @@ class InboxTransport implements MailTransport {
     private final InboxMessages messages;
     private final ITemplateEngine templates;
     private final Clock clock;
-    private final String subject;
+    private final SendCloudProperties sendCloud;
+    private final MessageSource texts;
 
-    InboxTransport(InboxMessages messages, ITemplateEngine templates, Clock clock, SendCloudProperties sendCloud) {
+    InboxTransport(InboxMessages messages, ITemplateEngine templates, Clock clock, SendCloudProperties sendCloud,
+            MessageSource texts) {
         this.messages = messages;
         this.templates = templates;
         this.clock = clock;
-        this.subject = sendCloud.subject() == null || sendCloud.subject().isBlank() ? DEFAULT_SUBJECT : sendCloud.subject();
+        this.sendCloud = sendCloud;
+        this.texts = texts;
+    }
+
+    private String subject(Mail mail) {
+        if (mail.kind() == Mail.Kind.SIGNUP_ATTEMPTED) {
+            return texts.getMessage("mail.notice.subject", null, NOTICE_SUBJECT, mail.locale());
+        }
+        String configured = mail.chinese() ? sendCloud.subjectZhCn() : sendCloud.subject();
+        return configured != null && !configured.isBlank() ? configured
+                : texts.getMessage("mail.verification.subject", null, DEFAULT_SUBJECT, mail.locale());
     }
 
     @Override
@@ -59,7 +73,7 @@ class InboxTransport implements MailTransport {
     @Override
     public SendResult send(Mail mail) {
         boolean notice = mail.kind() == Mail.Kind.SIGNUP_ATTEMPTED;
-        String title = notice ? NOTICE_SUBJECT : subject;
+        String title = subject(mail);
         Map<String, Object> variables = new HashMap<>();
         variables.put("name", mail.name());
         variables.put("subject", title);
@@ -68,7 +82,7 @@ class InboxTransport implements MailTransport {
             variables.put("code", mail.code());
         }
         String html = templates.process(notice ? "mail/signup-attempted" : "mail/verification",
-                new Context(Locale.ENGLISH, variables));
+                new Context(mail.locale(), variables));
         messages.save(new InboxEmail(mail.eventId(), mail.to(), title, mail.name(), mail.link(), html, clock.instant()));
         return SendResult.sent("inbox-" + mail.eventId());
     }

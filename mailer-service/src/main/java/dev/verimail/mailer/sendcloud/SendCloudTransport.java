@@ -34,8 +34,10 @@ import tools.jackson.databind.json.JsonMapper;
  * SendCloud's v2 template send. One JDK {@link HttpClient} keeps connections alive across calls. Success is
  * {@code result=true} in the reply, whatever the HTTP status. Name and link travel as {@code xsmtpapi}
  * substitution data, JSON-encoded, never spliced into markup. A verification email uses {@code sendcloud.template}
- * with {@code %name%}, {@code %url%} and {@code %code%} (the 6-digit code, empty if the event had none); a sign-up-attempt notice {@code sendcloud.notice-template} with
- * {@code %name%} only. At most {@value #MAX_REPLY_BYTES} bytes of a reply are read: a longer one is a transient
+ * with {@code %name%}, {@code %url%} and {@code %code%} (the 6-digit code, empty if the event had none); a
+ * sign-up-attempt notice {@code sendcloud.notice-template} with {@code %name%} only; an email in Simplified Chinese
+ * uses {@code sendcloud.template-zh-cn} and {@code sendcloud.notice-template-zh-cn} where set. At most
+ * {@value #MAX_REPLY_BYTES} bytes of a reply are read: a longer one is a transient
  * failure, never an unbounded read.
  */
 @Component
@@ -71,7 +73,7 @@ class SendCloudTransport implements MailTransport {
     @Override
     public String describe() {
         return "SendCloud (region " + properties.region() + ") at " + endpoint + " as API user " + properties.apiUser() + ", template "
-                + properties.template() + ", notice template "
+                + properties.template() + " (zh-CN: " + properties.template(true) + "), notice template "
                 + (properties.sendsNotices() ? properties.noticeTemplate() : "(unset: notices are skipped)")
                 + ", from " + properties.from();
     }
@@ -125,10 +127,13 @@ class SendCloudTransport implements MailTransport {
         if (properties.fromName() != null && !properties.fromName().isBlank()) {
             fields.put("fromName", properties.fromName());
         }
-        fields.put("templateInvokeName", notice ? properties.noticeTemplate() : properties.template());
-        // SENDCLOUD_SUBJECT is the verification email's; the notice keeps its template's own subject
-        if (!notice && properties.subject() != null && !properties.subject().isBlank()) {
-            fields.put("subject", properties.subject());
+        // a zh-CN email uses SENDCLOUD_TEMPLATE_ZH_CN / _NOTICE_TEMPLATE_ZH_CN, each falling back to the default
+        boolean chinese = mail.chinese();
+        fields.put("templateInvokeName", notice ? properties.noticeTemplate(chinese) : properties.template(chinese));
+        // SENDCLOUD_SUBJECT(_ZH_CN) is the verification email's; the notice keeps its template's own subject
+        String subject = notice ? null : properties.subject(chinese);
+        if (subject != null) {
+            fields.put("subject", subject);
         }
         fields.put("respEmailId", "true");
         fields.put("xsmtpapi", JSON.writeValueAsString(xsmtpapi));

@@ -3,7 +3,6 @@ package dev.verimail.mailer.smtp;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 import jakarta.mail.Message;
@@ -14,7 +13,10 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.mail.autoconfigure.MailProperties;
+import org.springframework.context.MessageSource;
+import org.springframework.context.support.ResourceBundleMessageSource;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.mail.MailException;
 import org.springframework.mail.MailSendException;
@@ -39,7 +41,10 @@ import dev.verimail.mailer.delivery.SendResult;
  * {@code templates/mail/verification.html}, both from the same variables ({@code signup-attempted.*} for the notice).
  * Each message carries {@code X-Verimail-Delivery: <eventId>}, {@code X-Verimail-Kind} and the Message-ID
  * {@code <eventId@domain of MAILER_SMTP_FROM>}, the same on every attempt; that Message-ID is the delivery's
- * {@code messageId}. Failures are read by {@link SmtpFailures}. Only with {@code MAILER_TRANSPORT=smtp}.
+ * {@code messageId}. Failures are read by {@link SmtpFailures}. Only with {@code MAILER_TRANSPORT=smtp}. The texts
+ * are the email's language's ({@code messages*.properties}); the subject is {@code MAILER_SMTP_SUBJECT} /
+ * {@code _NOTICE_SUBJECT} in English, {@code MAILER_SMTP_SUBJECT_ZH_CN} / {@code _NOTICE_SUBJECT_ZH_CN} (default: the
+ * bundle's) in Chinese.
  */
 @Component
 @Conditional(Transport.IsSmtp.class)
@@ -51,12 +56,22 @@ class SmtpTransport implements MailTransport {
     private final JavaMailSender sender;
     private final SmtpProperties properties;
     private final ITemplateEngine html;
-    private final ITemplateEngine text = textTemplates();
+    private final ITemplateEngine text;
+    private final MessageSource texts;
     private final String server;
     private final String password;
     private final InternetAddress from;
 
+    /** With the texts of {@code messages*.properties} on the class path, as Boot reads them. */
     SmtpTransport(JavaMailSender sender, MailProperties mail, SmtpProperties properties, ITemplateEngine templates) {
+        this(sender, mail, properties, templates, classPathTexts());
+    }
+
+    @Autowired
+    SmtpTransport(JavaMailSender sender, MailProperties mail, SmtpProperties properties, ITemplateEngine templates,
+            MessageSource texts) {
+        this.texts = texts;
+        this.text = textTemplates(texts);
         this.sender = sender;
         this.properties = properties;
         this.html = templates;
@@ -77,7 +92,16 @@ class SmtpTransport implements MailTransport {
     }
 
     /** The plain-text templates: {@code templates/mail/<name>.txt}, Thymeleaf TEXT mode, nothing escaped. */
-    private static ITemplateEngine textTemplates() {
+    /** {@code messages*.properties} from the class path, UTF-8, English for a language without a bundle. */
+    static MessageSource classPathTexts() {
+        ResourceBundleMessageSource source = new ResourceBundleMessageSource();
+        source.setBasename("messages");
+        source.setDefaultEncoding(StandardCharsets.UTF_8.name());
+        source.setFallbackToSystemLocale(false);
+        return source;
+    }
+
+    private static ITemplateEngine textTemplates(MessageSource texts) {
         ClassLoaderTemplateResolver resolver = new ClassLoaderTemplateResolver(SmtpTransport.class.getClassLoader());
         resolver.setPrefix("templates/");
         resolver.setSuffix(".txt");
@@ -86,13 +110,7 @@ class SmtpTransport implements MailTransport {
         resolver.setCacheable(true);
         SpringTemplateEngine engine = new SpringTemplateEngine();
         engine.setTemplateResolver(resolver);
-        // the texts of the email (#{...}): the service's messages bundles, as the HTML templates have them
-        org.springframework.context.support.ResourceBundleMessageSource messages =
-                new org.springframework.context.support.ResourceBundleMessageSource();
-        messages.setBasename("messages");
-        messages.setDefaultEncoding(StandardCharsets.UTF_8.name());
-        messages.setFallbackToSystemLocale(false);
-        engine.setTemplateEngineMessageSource(messages);
+        engine.setTemplateEngineMessageSource(texts);
         return engine;
     }
 
@@ -139,7 +157,7 @@ class SmtpTransport implements MailTransport {
 
     MimeMessage compose(Mail mail) throws MessagingException {
         boolean notice = mail.kind() == Mail.Kind.SIGNUP_ATTEMPTED;
-        String subject = notice ? properties.noticeSubject() : properties.subject();
+        String subject = subject(mail, notice);
         Map<String, Object> variables = new HashMap<>();
         variables.put("name", mail.name());
         variables.put("subject", subject);
@@ -148,8 +166,8 @@ class SmtpTransport implements MailTransport {
             variables.put("code", mail.code());
         }
         String template = notice ? "mail/signup-attempted" : "mail/verification";
-        String htmlBody = html.process(template, new Context(Locale.ENGLISH, variables));
-        String textBody = text.process(template, new Context(Locale.ENGLISH, variables));
+        String htmlBody = html.process(template, new Context(mail.locale(), variables));
+        String textBody = text.process(template, new Context(mail.locale(), variables));
 
         MimeBodyPart textPart = new MimeBodyPart();
         textPart.setText(textBody, StandardCharsets.UTF_8.name(), "plain");
@@ -170,6 +188,15 @@ class SmtpTransport implements MailTransport {
         message.setHeader(DELIVERY_HEADER, mail.eventId().toString());
         message.setHeader(KIND_HEADER, notice ? "signup-attempted" : "verification");
         return message;
+    }
+
+    private String subject(Mail mail, boolean notice) {
+        if (!mail.chinese()) {
+            return notice ? properties.noticeSubject() : properties.subject();
+        }
+        String configured = notice ? properties.noticeSubjectZhCn() : properties.subjectZhCn();
+        return configured != null ? configured
+                : texts.getMessage(notice ? "mail.notice.subject" : "mail.verification.subject", null, mail.locale());
     }
 
     String messageId(Mail mail) {

@@ -116,4 +116,30 @@ class SendCloudReplyTests {
         assertThat(sent).contains("templateInvokeName=notice").contains("\"%name%\":[\"Ada\"]")
                 .doesNotContain("%url%").doesNotContain("subject=");
     }
+
+    @Test
+    void withoutChineseTemplatesAChineseEmailUsesTheDefaultTemplateAndSubject() {
+        reply.set(OK.getBytes(StandardCharsets.UTF_8));
+        Mail chinese = Mail.verification(UUID.randomUUID(), "zh@example.com", "李雷",
+                "https://verimail.example/verify?token=t&authcode=a").inLanguage("zh-CN");
+
+        assertThat(transport.send(chinese).outcome()).isEqualTo(SendResult.Outcome.SENT);
+        assertThat(URLDecoder.decode(form.get(), StandardCharsets.UTF_8)).contains("templateInvokeName=verify&")
+                .contains("subject=Verify!&");
+
+        SendCloudTransport withChinese = new SendCloudTransport(new SendCloudProperties("user", "KEY-secret",
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort()), true, "verify", "notice",
+                "no-reply@example.com", null, "Verify!", Duration.ofSeconds(2), Duration.ofSeconds(5), "cn", null,
+                "verify_zh", "notice_zh", "请验证您的邮箱"));
+        assertThat(withChinese.send(chinese).outcome()).isEqualTo(SendResult.Outcome.SENT);
+        assertThat(URLDecoder.decode(form.get(), StandardCharsets.UTF_8)).contains("templateInvokeName=verify_zh&")
+                .contains("subject=请验证您的邮箱&");
+        assertThat(withChinese.send(Mail.signupAttempted(UUID.randomUUID(), "zh@example.com", "李雷")
+                .inLanguage("zh")).outcome()).isEqualTo(SendResult.Outcome.SENT);
+        assertThat(URLDecoder.decode(form.get(), StandardCharsets.UTF_8)).contains("templateInvokeName=notice_zh&");
+        assertThat(withChinese.send(Mail.verification(UUID.randomUUID(), "en@example.com", "Ann",
+                "https://verimail.example/verify?token=t&authcode=a")).outcome()).isEqualTo(SendResult.Outcome.SENT);
+        assertThat(URLDecoder.decode(form.get(), StandardCharsets.UTF_8)).contains("templateInvokeName=verify&")
+                .contains("subject=Verify!&");
+    }
 }

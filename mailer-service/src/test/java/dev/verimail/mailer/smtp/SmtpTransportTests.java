@@ -80,6 +80,8 @@ class SmtpTransportTests {
         html.setCharacterEncoding("UTF-8");
         SpringTemplateEngine engine = new SpringTemplateEngine();
         engine.setTemplateResolver(html);
+        // the texts of the templates, as Boot's engine has them (MessageSourceAutoConfiguration)
+        engine.setTemplateEngineMessageSource(SmtpTransport.classPathTexts());
         return new SmtpTransport(sender, mail, new SmtpProperties("no-reply@verimail.dev", "Verimail Ω", null, null),
                 engine);
     }

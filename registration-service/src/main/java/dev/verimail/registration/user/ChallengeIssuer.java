@@ -17,7 +17,9 @@ import dev.verimail.web.link.SignedTokens;
  * A new verification link for a user, as the v2 event that announces it. The token names the challenge (a
  * {@link SignedTokens signed token}); the authcode, 256 random bits, URL-safe, is its secret and exists in clear
  * only here, for the time it takes to hash and seal it: verification-service gets its SHA-256, the mailer the
- * authcode sealed with {@code VERIMAIL_SECRET_KEYS}. The outbox row and the Kafka record hold the same two.
+ * authcode sealed with {@code VERIMAIL_SECRET_KEYS}. The outbox row and the Kafka record hold the same two. Each
+ * event carries the user's language ({@code locale}, absent when not known), so the email and the confirm page
+ * speak it; a resend uses the language stored at sign-up.
  * <p>
  * Every link also gets a 6-digit code (for a person who reads the email on another device): the mailer gets it
  * sealed ({@link SecretBox#codeContext}), verification-service its keyed hash ({@link SignedTokens#codeHash}).
@@ -39,13 +41,15 @@ class ChallengeIssuer {
     UserRegistered registered(User user, Instant now, Instant expiresAt) {
         Link link = link(user.getId(), expiresAt);
         return UserRegistered.v2(UUID.randomUUID(), now, user.getId(), user.getName(), user.getEmail(), link.token,
-                expiresAt, link.authcodeHash, link.sealedAuthcode).withCode(link.sealedCode, link.codeHash);
+                expiresAt, link.authcodeHash, link.sealedAuthcode).withCode(link.sealedCode, link.codeHash)
+                .withLocale(user.getLocale());
     }
 
     VerificationReissued reissued(User user, Instant now, Instant expiresAt) {
         Link link = link(user.getId(), expiresAt);
         return VerificationReissued.v2(UUID.randomUUID(), now, user.getId(), user.getName(), user.getEmail(),
-                link.token, expiresAt, link.authcodeHash, link.sealedAuthcode).withCode(link.sealedCode, link.codeHash);
+                link.token, expiresAt, link.authcodeHash, link.sealedAuthcode).withCode(link.sealedCode, link.codeHash)
+                .withLocale(user.getLocale());
     }
 
     private Link link(long userId, Instant expiresAt) {

@@ -189,7 +189,8 @@ public class Registrations {
         limits.takeEmail(signup.emailKey(), now);
         limits.takeGlobal(now);
         owner.ifPresent(o -> outbox.append(properties.topics().registrationEvents(),
-                new SignupAttempted(UUID.randomUUID(), now, o.getId(), o.getEmail(), o.getName())));
+                new SignupAttempted(UUID.randomUUID(), now, o.getId(), o.getEmail(), o.getName(),
+                        o.getLocale())));
         return new Taken(User.pending(ids.next(), signup, now), null);
     }
 
@@ -214,7 +215,7 @@ public class Registrations {
      * @throws InvalidSignupException   if {@code rawEmail} is not an email address
      */
     public void resend(String rawEmail, String client) {
-        String problem = Signup.emailProblem(rawEmail == null ? "" : rawEmail.strip());
+        Signup.Problem problem = Signup.emailProblem(rawEmail == null ? "" : rawEmail.strip());
         if (problem != null) {
             throw new InvalidSignupException(Map.of("email", problem));
         }

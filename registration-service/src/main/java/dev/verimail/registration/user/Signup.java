@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
  *                 characters
  * @param email    trimmed, as the person typed it
  * @param emailKey lower-case form of the address; unique across users
+ * @param locale   the language the person signed up in ({@code en}, {@code zh-CN}); null when not known
  */
-public record Signup(String name, String email, String emailKey) {
+public record Signup(String name, String email, String emailKey, String locale) {
 
     public static final int MAX_NAME = 100;
     public static final int MAX_EMAIL = 254;
@@ -27,22 +28,57 @@ public record Signup(String name, String email, String emailKey) {
      * @throws InvalidSignupException with one message per failing field
      */
     public static Signup of(String rawName, String rawEmail) {
-        Map<String, String> errors = new LinkedHashMap<>();
+        Map<String, Problem> errors = new LinkedHashMap<>();
         String name = rawName == null ? "" : trimName(rawName);
         String email = rawEmail == null ? "" : rawEmail.strip();
 
-        String nameProblem = nameProblem(name);
+        Problem nameProblem = nameProblem(name);
         if (nameProblem != null) {
             errors.put("name", nameProblem);
         }
-        String emailProblem = emailProblem(email);
+        Problem emailProblem = emailProblem(email);
         if (emailProblem != null) {
             errors.put("email", emailProblem);
         }
         if (!errors.isEmpty()) {
             throw new InvalidSignupException(errors);
         }
-        return new Signup(name, email, emailKey(email));
+        return new Signup(name, email, emailKey(email), null);
+    }
+
+    /** This sign-up in the language {@code locale} (a BCP 47 tag, {@code en} or {@code zh-CN}). */
+    public Signup withLocale(String locale) {
+        return new Signup(name, email, emailKey, locale);
+    }
+
+    /**
+     * Why a field does not pass: the English text (the API's problem details) and the key of the same text in the
+     * pages' {@code messages*.properties}.
+     */
+    public enum Problem {
+        NAME_EMPTY("signup.error.name.empty", "Please enter your name."),
+        NAME_TOO_LONG("signup.error.name.too-long", "Please use at most " + MAX_NAME + " characters for your name."),
+        NAME_CHARACTERS("signup.error.name.characters",
+                "Your name contains characters we cannot accept (control or formatting characters)."),
+        EMAIL_EMPTY("signup.error.email.empty", "Please enter your email address."),
+        EMAIL_TOO_LONG("signup.error.email.too-long", "An email address has at most " + MAX_EMAIL + " characters."),
+        EMAIL_FORM("signup.error.email.form", "Please enter an email address like name@example.com.");
+
+        private final String key;
+        private final String text;
+
+        Problem(String key, String text) {
+            this.key = key;
+            this.text = text;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        public String text() {
+            return text;
+        }
     }
 
     /** The form under which an address is unique: trimmed and lower-cased. */
@@ -70,15 +106,15 @@ public record Signup(String name, String email, String emailKey) {
         return Character.isWhitespace(cp) || Character.isSpaceChar(cp);
     }
 
-    static String nameProblem(String name) {
+    static Problem nameProblem(String name) {
         if (name.isEmpty()) {
-            return "Please enter your name.";
+            return Problem.NAME_EMPTY;
         }
         if (name.codePointCount(0, name.length()) > MAX_NAME) {
-            return "Please use at most " + MAX_NAME + " characters for your name.";
+            return Problem.NAME_TOO_LONG;
         }
         if (name.codePoints().anyMatch(Signup::forbiddenInName)) {
-            return "Your name contains characters we cannot accept (control or formatting characters).";
+            return Problem.NAME_CHARACTERS;
         }
         return null;
     }
@@ -98,21 +134,21 @@ public record Signup(String name, String email, String emailKey) {
                 || cp == 0xFFFD;
     }
 
-    static String emailProblem(String email) {
+    static Problem emailProblem(String email) {
         if (email.isEmpty()) {
-            return "Please enter your email address.";
+            return Problem.EMAIL_EMPTY;
         }
         if (email.length() > MAX_EMAIL) {
-            return "An email address has at most " + MAX_EMAIL + " characters.";
+            return Problem.EMAIL_TOO_LONG;
         }
         int at = email.lastIndexOf('@');
         if (at <= 0 || at == email.length() - 1) {
-            return "Please enter an email address like name@example.com.";
+            return Problem.EMAIL_FORM;
         }
         String local = email.substring(0, at);
         String domain = email.substring(at + 1);
         if (local.length() > 64 || !LOCAL_PART.matcher(local).matches() || !DOMAIN.matcher(domain).matches()) {
-            return "Please enter an email address like name@example.com.";
+            return Problem.EMAIL_FORM;
         }
         return null;
     }

@@ -66,6 +66,10 @@ public class User {
     @Column(name = "undeliverable_code")
     private Integer undeliverableCode;
 
+    /** The language the person signed up in ({@code en}, {@code zh-CN}); null before V5. */
+    @Column(length = 35)
+    private String locale;
+
     protected User() {
     }
 
@@ -82,6 +86,7 @@ public class User {
         user.status = UserStatus.PENDING;
         user.registeredAt = now;
         user.lastChallengeAt = now;
+        user.locale = signup.locale();
         return user;
     }
 
@@ -111,6 +116,11 @@ public class User {
 
     public Instant getLastChallengeAt() {
         return lastChallengeAt;
+    }
+
+    /** The language of the user's emails and pages ({@code en}, {@code zh-CN}); null: not known, English. */
+    public String getLocale() {
+        return locale;
     }
 
     public UUID getChallengeEventId() {

@@ -40,8 +40,8 @@ class Users {
     void insertPending(User user) {
         jdbc.update("""
                 INSERT INTO users (id, name, email, email_key, status, registered_at, last_challenge_at,
-                                   challenge_event_id)
-                VALUES (?, ?, ?, ?, 'PENDING', ?, ?, ?)""", ps -> {
+                                   challenge_event_id, locale)
+                VALUES (?, ?, ?, ?, 'PENDING', ?, ?, ?, ?)""", ps -> {
             ps.setLong(1, user.getId());
             ps.setString(2, user.getName());
             ps.setString(3, user.getEmail());
@@ -49,6 +49,7 @@ class Users {
             UtcTime.set(ps, 5, user.getRegisteredAt());
             UtcTime.set(ps, 6, user.getLastChallengeAt());
             ps.setString(7, user.getChallengeEventId().toString());
+            ps.setString(8, user.getLocale());
         });
     }
 

@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.RequestContextUtils;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -23,6 +24,7 @@ import dev.verimail.registration.user.Registrations;
 import dev.verimail.registration.user.Signup;
 import dev.verimail.registration.user.User;
 import dev.verimail.web.ApiDocuments;
+import dev.verimail.web.i18n.Languages;
 import dev.verimail.web.security.ClientAddresses;
 import dev.verimail.web.security.ServiceSecurity;
 
@@ -52,7 +54,10 @@ class RegistrationApi {
             mediaType = ApiDocuments.PROBLEM_JSON, schema = @Schema(ref = ApiDocuments.PROBLEM)))
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<RegistrationView> register(@RequestBody RegistrationRequest request, HttpServletRequest http) {
-        User user = registrations.register(Signup.of(request.name(), request.email()), clients.of(http));
+        // the language of the emails and the confirm page: ?lang=, else Accept-Language (LanguageResolver)
+        String locale = Languages.tag(RequestContextUtils.getLocale(http));
+        User user = registrations.register(Signup.of(request.name(), request.email()).withLocale(locale),
+                clients.of(http));
         return ResponseEntity.accepted()
                 .location(URI.create("/api/registrations/" + user.getId()))
                 .body(RegistrationView.of(user));

@@ -1,8 +1,10 @@
 package dev.verimail.registration.web;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
+import org.springframework.context.MessageSource;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -19,21 +21,27 @@ import dev.verimail.registration.user.InvalidSignupException;
 import dev.verimail.registration.user.Registrations;
 import dev.verimail.registration.user.ResendThrottledException;
 import dev.verimail.registration.user.Signup;
+import dev.verimail.web.i18n.Languages;
 import dev.verimail.web.security.ClientAddresses;
 
 /**
  * The sign-up form. Errors re-render the form with the messages and what the person typed; success redirects
- * (POST-redirect-GET) to the "check your email" page.
+ * (POST-redirect-GET) to the "check your email" page. Every text comes from {@code messages*.properties} in the
+ * page's language ({@code LanguageResolver}: {@code lang}, then {@code Accept-Language}); the forms send the language
+ * along in a hidden {@code lang} field, so their answers and the redirect speak it too, and a sign-up stores it with
+ * the user.
  */
 @Controller
 class SignupPages {
 
     private final Registrations registrations;
     private final ClientAddresses clients;
+    private final MessageSource messages;
 
-    SignupPages(Registrations registrations, ClientAddresses clients) {
+    SignupPages(Registrations registrations, ClientAddresses clients, MessageSource messages) {
         this.registrations = registrations;
         this.clients = clients;
+        this.messages = messages;
     }
 
     @GetMapping("/")
@@ -51,10 +59,10 @@ class SignupPages {
 
     @PostMapping("/register")
     String submit(@RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "") String email,
-            Model model, HttpServletRequest request, HttpServletResponse response) {
+            Model model, HttpServletRequest request, HttpServletResponse response, Locale locale) {
         model.addAttribute("name", name);
         model.addAttribute("email", email);
-        Map<String, String> repeated = repeatedFields(request, "name", "email");
+        Map<String, String> repeated = repeatedFields(request, locale, "name", "email");
         if (!repeated.isEmpty()) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("errors", repeated);
@@ -62,22 +70,21 @@ class SignupPages {
         }
         try {
             // no flash attributes: they would live in an HTTP session, and a sign-up creates none
-            registrations.register(Signup.of(name, email), clients.of(request));
-            return "redirect:/register/check-email";
+            String tag = Languages.tag(locale);
+            registrations.register(Signup.of(name, email).withLocale(tag), clients.of(request));
+            return "redirect:/register/check-email?lang=" + tag;
         }
         catch (InvalidSignupException e) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
-            model.addAttribute("errors", e.fieldErrors());
+            model.addAttribute("errors", texts(e, locale));
         }
         catch (EmailTakenException e) {
             response.setStatus(HttpStatus.CONFLICT.value());
-            model.addAttribute("errors", Map.of("email",
-                    "This email address is already registered. Check your inbox for the verification link."));
+            model.addAttribute("errors", Map.of("email", text("signup.error.taken", locale)));
         }
         catch (RateLimitedException e) {
             limited(response, e);
-            model.addAttribute("errors", Map.of("email", "Too many sign-ups from here or for this address. Please try "
-                    + "again in " + minutes(e) + "."));
+            model.addAttribute("errors", Map.of("email", text("signup.error.limited", locale, minutes(e, locale))));
         }
         return "register";
     }
@@ -92,9 +99,9 @@ class SignupPages {
     /** The expired-link page of verification-service posts here. Answers alike for every address. */
     @PostMapping("/register/resend")
     String resend(@RequestParam(defaultValue = "") String email, Model model, HttpServletRequest request,
-            HttpServletResponse response) {
+            HttpServletResponse response, Locale locale) {
         model.addAttribute("email", email.strip());
-        Map<String, String> repeated = repeatedFields(request, "email");
+        Map<String, String> repeated = repeatedFields(request, locale, "email");
         if (!repeated.isEmpty()) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("errors", repeated);
@@ -106,7 +113,7 @@ class SignupPages {
         }
         catch (InvalidSignupException e) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
-            model.addAttribute("errors", e.fieldErrors());
+            model.addAttribute("errors", texts(e, locale));
             return "resend";
         }
         catch (ResendThrottledException e) {
@@ -116,8 +123,7 @@ class SignupPages {
         }
         catch (RateLimitedException e) {
             limited(response, e);
-            model.addAttribute("errors", Map.of("email", "Too many links were asked for from here or for this "
-                    + "address. Please try again in " + minutes(e) + "."));
+            model.addAttribute("errors", Map.of("email", text("resend.error.limited", locale, minutes(e, locale))));
             return "resend";
         }
         model.addAttribute("errors", Map.of());
@@ -129,21 +135,32 @@ class SignupPages {
         response.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
     }
 
-    private static String minutes(RateLimitedException e) {
+    private String minutes(RateLimitedException e, Locale locale) {
         long minutes = (e.retryAfterSeconds() + 59) / 60;
-        return minutes <= 1 ? "a minute" : minutes + " minutes";
+        return minutes <= 1 ? text("time.minute", locale) : text("time.minutes", locale, minutes);
+    }
+
+    private String text(String key, Locale locale, Object... args) {
+        return messages.getMessage(key, args, locale);
+    }
+
+    /** The field errors of a sign-up in the page's language. */
+    private Map<String, String> texts(InvalidSignupException e, Locale locale) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        e.fieldMessageKeys().forEach((field, key) -> errors.put(field, text(key, locale)));
+        return errors;
     }
 
     /**
      * A field sent twice would reach us joined with a comma ({@code name=a&name=b} is "a,b"): a value nobody typed.
      * Refused like a duplicate key in JSON.
      */
-    private static Map<String, String> repeatedFields(HttpServletRequest request, String... fields) {
+    private Map<String, String> repeatedFields(HttpServletRequest request, Locale locale, String... fields) {
         Map<String, String> errors = new LinkedHashMap<>();
         for (String field : fields) {
             String[] values = request.getParameterValues(field);
             if (values != null && values.length > 1) {
-                errors.put(field, "Please fill in this field once.");
+                errors.put(field, text("signup.error.once", locale));
             }
         }
         return errors;

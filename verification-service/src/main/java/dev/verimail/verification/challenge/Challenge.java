@@ -57,13 +57,18 @@ class Challenge {
     @Column(length = 55)
     private String traceparent;
 
+    /** The sign-up's language ({@code en}, {@code zh-CN}); null for rows from before V3 or events without one. */
+    @Column(length = 35)
+    private String locale;
+
     protected Challenge() {
     }
 
     /** A detached copy of what the confirm path reads with JDBC; never persisted. */
     Challenge(long id, long userId, String email, String name, byte[] authcodeHash, Instant expiresAt,
-            Instant supersededAt, String traceparent) {
+            Instant supersededAt, String traceparent, String locale) {
         this.traceparent = traceparent;
+        this.locale = locale;
         this.id = id;
         this.userId = userId;
         this.email = email;
@@ -88,6 +93,11 @@ class Challenge {
     /** The trace of the sign-up that sent this link; {@code null} with tracing off or for older rows. */
     String traceparent() {
         return traceparent;
+    }
+
+    /** The language the pages of this link speak unless asked otherwise; null: not known. */
+    String locale() {
+        return locale;
     }
 
     long id() {

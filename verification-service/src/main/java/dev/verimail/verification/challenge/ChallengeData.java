@@ -6,15 +6,17 @@ import java.util.regex.Pattern;
 
 import dev.verimail.events.registration.RegistrationEvent;
 import dev.verimail.events.secret.AuthcodeDigest;
+import dev.verimail.web.i18n.Languages;
 
 /**
  * A challenge as announced by an event, checked field by field; {@code traceparent}: the trace of the sign-up
- * (the consumer span that received it), to which the click's trace links; {@code codeHash}: the keyed hash of the
- * code beside the link, or {@code null}. Times are cut to microseconds, what the database
+ * (the consumer span that received it), to which the click's trace links; {@code locale}: the sign-up's language
+ * ({@code en} or {@code zh-CN}; null when the event has none or names one we do not speak); {@code codeHash}: the
+ * keyed hash of the code beside the link, or {@code null}. Times are cut to microseconds, what the database
  * keeps, so comparisons in Java and SQL agree.
  */
 record ChallengeData(String eventId, long userId, String name, String email, String token, byte[] authcodeHash,
-        Instant issuedAt, Instant expiresAt, String traceparent, String codeHash) {
+        Instant issuedAt, Instant expiresAt, String traceparent, String locale, String codeHash) {
 
     /** The alphabet and length registration-service's links use (see the UserRegistered schema). */
     private static final Pattern LINK_PART = Pattern.compile("[A-Za-z0-9_-]{1,256}");
@@ -47,13 +49,13 @@ record ChallengeData(String eventId, long userId, String name, String email, Str
         }
         return new ChallengeData(event.eventId().toString(), event.userId(), name, event.email(), event.token(),
                 hash, event.occurredAt().truncatedTo(ChronoUnit.MICROS),
-                event.expiresAt().truncatedTo(ChronoUnit.MICROS), null, codeHash(event));
+                event.expiresAt().truncatedTo(ChronoUnit.MICROS), null, locale(event.locale()), codeHash(event));
     }
 
     /** The same challenge, remembering the trace it came in ({@code traceparent} of its consumer span). */
     ChallengeData tracedBy(String traceparent) {
         return new ChallengeData(eventId, userId, name, email, token, authcodeHash, issuedAt, expiresAt, traceparent,
-                codeHash);
+                locale, codeHash);
     }
 
     /** The keyed hash of the 6-digit code, if the event carries one (optional: older producers send none). */
@@ -61,6 +63,12 @@ record ChallengeData(String eventId, long userId, String name, String email, Str
         String hash = event.codeHash();
         require(hash == null || HASH.matcher(hash).matches(), "codeHash");
         return hash;
+    }
+
+    /** The event's language as one of ours ({@code en}, {@code zh-CN}); null when absent or not one we speak. */
+    private static String locale(String tag) {
+        java.util.Locale locale = Languages.of(tag);
+        return locale == null ? null : Languages.tag(locale);
     }
 
     /** Whether a token or authcode could be one we issued; anything else is refused before it reaches the database. */

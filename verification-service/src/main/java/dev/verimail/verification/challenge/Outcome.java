@@ -7,8 +7,10 @@ import java.time.Instant;
  * details; {@link Status#NOT_VALID} carries nothing, so a guessed token reveals nothing.
  *
  * @param verifiedAt when the user verified (for {@code VERIFIED} and {@code ALREADY_VERIFIED})
+ * @param locale     the language of the sign-up the link belongs to ({@code en}, {@code zh-CN}); null when the link
+ *                   carries no details or its challenge has no language
  */
-public record Outcome(Status status, long userId, String name, String email, Instant verifiedAt) {
+public record Outcome(Status status, long userId, String name, String email, Instant verifiedAt, String locale) {
 
     public enum Status {
         /** Valid and not used yet: the confirm page shows its button. */
@@ -26,23 +28,23 @@ public record Outcome(Status status, long userId, String name, String email, Ins
     }
 
     static Outcome notValid() {
-        return new Outcome(Status.NOT_VALID, 0, null, null, null);
+        return new Outcome(Status.NOT_VALID, 0, null, null, null, null);
     }
 
     static Outcome notReady() {
-        return new Outcome(Status.NOT_READY, 0, null, null, null);
+        return new Outcome(Status.NOT_READY, 0, null, null, null, null);
     }
 
     /** A genuine link past its expiry whose challenge is no longer (or not yet) stored: no details to show. */
     static Outcome expiredUnknown() {
-        return new Outcome(Status.EXPIRED, 0, null, null, null);
+        return new Outcome(Status.EXPIRED, 0, null, null, null, null);
     }
 
     static Outcome of(Status status, Challenge challenge) {
-        return new Outcome(status, challenge.userId(), challenge.name(), challenge.email(), null);
+        return new Outcome(status, challenge.userId(), challenge.name(), challenge.email(), null, challenge.locale());
     }
 
     static Outcome verified(Status status, Challenge challenge, String email, Instant verifiedAt) {
-        return new Outcome(status, challenge.userId(), challenge.name(), email, verifiedAt);
+        return new Outcome(status, challenge.userId(), challenge.name(), email, verifiedAt, challenge.locale());
     }
 }

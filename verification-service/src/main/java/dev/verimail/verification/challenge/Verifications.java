@@ -318,10 +318,11 @@ public class Verifications {
             return new Lookup(null, rejected("malformed", Outcome.notValid()));
         }
         List<Challenge> found = jdbcRead ? jdbc.query("""
-                SELECT id, user_id, email, name, authcode_hash, expires_at, superseded_at, traceparent
+                SELECT id, user_id, email, name, authcode_hash, expires_at, superseded_at, traceparent, locale
                 FROM challenge WHERE token = ?""", (rs, i) -> new Challenge(rs.getLong("id"), rs.getLong("user_id"),
                         rs.getString("email"), rs.getString("name"), rs.getBytes("authcode_hash"),
-                        SqlTime.get(rs, "expires_at"), SqlTime.get(rs, "superseded_at"), rs.getString("traceparent")),
+                        SqlTime.get(rs, "expires_at"), SqlTime.get(rs, "superseded_at"), rs.getString("traceparent"),
+                        rs.getString("locale")),
                         token)
                 : challengeRepository.findByToken(token).stream().toList();
         if (found.isEmpty()) {
