@@ -212,13 +212,13 @@ public class Verifications {
     /** The newest challenge with a code for an address, or {@code null}. */
     private CodeChallenge codeChallenge(byte[] emailKey) {
         List<CodeChallenge> found = jdbc.query("""
-                SELECT id, user_id, email, name, authcode_hash, expires_at, superseded_at, traceparent, token, code_hash,
-                       code_failures
+                SELECT id, user_id, email, name, authcode_hash, expires_at, superseded_at, traceparent, locale, token,
+                       code_hash, code_failures
                 FROM challenge WHERE email_key = ? ORDER BY issued_at DESC, id DESC LIMIT 1""",
                 (rs, i) -> new CodeChallenge(new Challenge(rs.getLong("id"), rs.getLong("user_id"),
                         rs.getString("email"), rs.getString("name"), rs.getBytes("authcode_hash"),
-                        SqlTime.get(rs, "expires_at"), SqlTime.get(rs, "superseded_at"), rs.getString("traceparent")),
-                        rs.getString("token"), rs.getString("code_hash"), rs.getInt("code_failures")),
+                        SqlTime.get(rs, "expires_at"), SqlTime.get(rs, "superseded_at"), rs.getString("traceparent"),
+                        rs.getString("locale")), rs.getString("token"), rs.getString("code_hash"), rs.getInt("code_failures")),
                 (Object) emailKey);
         return found.isEmpty() || found.get(0).codeHash() == null ? null : found.get(0);
     }
