@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import org.springframework.stereotype.Component;
 
+import dev.verimail.events.registration.EmailChangeRequested;
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.events.secret.AuthcodeDigest;
@@ -43,6 +44,16 @@ class ChallengeIssuer {
         Link link = link(user.getId(), expiresAt);
         return VerificationReissued.v2(UUID.randomUUID(), now, user.getId(), user.getName(), user.getEmail(),
                 link.token, expiresAt, link.authcodeHash, link.sealedAuthcode);
+    }
+
+    /**
+     * The challenge of an address change: a link for {@code newEmail}, with the user's current address as
+     * {@code previousEmail} (it gets a notice). Same link and secret as a sign-up's.
+     */
+    EmailChangeRequested changeRequested(User user, String newEmail, Instant now, Instant expiresAt) {
+        Link link = link(user.getId(), expiresAt);
+        return new EmailChangeRequested(UUID.randomUUID(), now, user.getId(), user.getName(), newEmail,
+                user.getEmail(), link.token, expiresAt, link.authcodeHash, link.sealedAuthcode, null, null, null);
     }
 
     private Link link(long userId, Instant expiresAt) {
