@@ -57,6 +57,10 @@ class Challenge {
     @Column(length = 55)
     private String traceparent;
 
+    /** A challenge of an address change: it verifies a user anew, for its (new) address. */
+    @Column(name = "email_change", nullable = false)
+    private boolean emailChange;
+
     protected Challenge() {
     }
 
@@ -71,6 +75,23 @@ class Challenge {
         this.authcodeHash = authcodeHash;
         this.expiresAt = expiresAt;
         this.supersededAt = supersededAt;
+    }
+
+    /** This detached copy, with what the confirm path reads besides: the kind of challenge and whether it was used. */
+    Challenge withUse(boolean emailChange, Instant verifiedAt) {
+        this.emailChange = emailChange;
+        this.verifiedAt = verifiedAt;
+        return this;
+    }
+
+    /** Whether this is the challenge of an address change ({@code EmailChangeRequested}). */
+    boolean emailChange() {
+        return emailChange;
+    }
+
+    /** Whether this link verified its user. */
+    boolean used() {
+        return verifiedAt != null;
     }
 
     boolean authcodeMatches(String authcode) {

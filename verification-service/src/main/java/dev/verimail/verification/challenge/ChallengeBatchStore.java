@@ -81,8 +81,9 @@ class ChallengeBatchStore {
         List<ChallengeData> inserted = new ArrayList<>(fresh.values());
         jdbc.batchUpdate("""
                 INSERT INTO challenge (event_id, token, authcode_hash, user_id, email, name, issued_at, expires_at,
-                                       received_at, superseded_at, id, traceparent)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", inserted, inserted.size(), (ps, data) -> {
+                                       received_at, superseded_at, id, traceparent, email_change)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", inserted, inserted.size(), (ps, data) -> {
+            ps.setBoolean(13, data.emailChange());
             ps.setLong(11, ChallengeIds.next());
             ps.setString(12, data.traceparent());
             ps.setString(1, data.eventId());

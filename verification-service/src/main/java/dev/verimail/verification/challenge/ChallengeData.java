@@ -13,7 +13,7 @@ import dev.verimail.events.secret.AuthcodeDigest;
  * keeps, so comparisons in Java and SQL agree.
  */
 record ChallengeData(String eventId, long userId, String name, String email, String token, byte[] authcodeHash,
-        Instant issuedAt, Instant expiresAt, String traceparent) {
+        Instant issuedAt, Instant expiresAt, String traceparent, boolean emailChange) {
 
     /** The alphabet and length registration-service's links use (see the UserRegistered schema). */
     private static final Pattern LINK_PART = Pattern.compile("[A-Za-z0-9_-]{1,256}");
@@ -46,12 +46,14 @@ record ChallengeData(String eventId, long userId, String name, String email, Str
         }
         return new ChallengeData(event.eventId().toString(), event.userId(), name, event.email(), event.token(),
                 hash, event.occurredAt().truncatedTo(ChronoUnit.MICROS),
-                event.expiresAt().truncatedTo(ChronoUnit.MICROS), null);
+                event.expiresAt().truncatedTo(ChronoUnit.MICROS), null,
+                event instanceof dev.verimail.events.registration.EmailChangeRequested);
     }
 
     /** The same challenge, remembering the trace it came in ({@code traceparent} of its consumer span). */
     ChallengeData tracedBy(String traceparent) {
-        return new ChallengeData(eventId, userId, name, email, token, authcodeHash, issuedAt, expiresAt, traceparent);
+        return new ChallengeData(eventId, userId, name, email, token, authcodeHash, issuedAt, expiresAt, traceparent,
+                emailChange);
     }
 
     /** Whether a token or authcode could be one we issued; anything else is refused before it reaches the database. */
