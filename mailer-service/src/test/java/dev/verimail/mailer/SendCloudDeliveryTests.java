@@ -52,6 +52,7 @@ import tools.jackson.databind.json.JsonMapper;
         "sendcloud.api-key=" + SendCloudDeliveryTests.API_KEY,
         "sendcloud.template=verimail_verify",
         "sendcloud.notice-template=verimail_notice",
+        "sendcloud.change-notice.template=verimail_change",
         "sendcloud.from=no-reply@verimail.dev",
         "sendcloud.from-name=Verimail",
         "sendcloud.subject=Please verify your email",
@@ -181,6 +182,34 @@ class SendCloudDeliveryTests {
                 .isEqualTo(attempt.occurredAt().plus(Duration.ofHours(24)).truncatedTo(java.time.temporal.ChronoUnit.MICROS));
         assertThat(sendCloud.calls("grace-marker@example.com")).as("the user's verification email is unaffected")
                 .hasSize(1);
+    }
+
+    @Test
+    void anAddressChangeSendsTheLinkToTheNewAddressAndANoticeToTheOldOneOnce() {
+        long user = Events.newUserId();
+        var change = Events.changeRequested(user, "Grace Hopper", "grace.new@example.org", "grace.old@example.com",
+                "tok-change-" + user, "SECRET-AUTH-change");
+
+        events.publish(change);
+        events.publish(change);
+        records.awaitStatus(change, "SENT");
+        await().atMost(WAIT).until(() -> records.of("grace.old@example.com").stream()
+                .anyMatch(d -> "SENT".equals(d.get("status").asString())));
+
+        List<Call> links = sendCloud.calls("grace.new@example.org");
+        assertThat(links).as("one verification email, whatever the redeliveries").hasSize(1);
+        assertThat(links.get(0).form()).containsEntry("templateInvokeName", "verimail_verify");
+        assertThat(links.get(0).url()).contains("token=tok-change-" + user).contains("authcode=SECRET-AUTH-change");
+        List<Call> notices = sendCloud.calls("grace.old@example.com");
+        assertThat(notices).as("one notice, whatever the redeliveries").hasSize(1);
+        Call notice = notices.get(0);
+        assertThat(notice.form()).containsEntry("templateInvokeName", "verimail_change").doesNotContainKey("subject");
+        assertThat(notice.name()).isEqualTo("Grace Hopper");
+        assertThat(notice.xsmtpapi().path("sub").propertyNames()).containsExactlyInAnyOrder("%name%", "%email%");
+        assertThat(notice.xsmtpapi().path("sub").path("%email%").get(0).asString()).isEqualTo("g***@example.org");
+        assertThat(notice.form().toString()).doesNotContain("SECRET-AUTH").doesNotContain("tok-change");
+        JsonNode delivery = records.of("grace.old@example.com").get(0);
+        assertThat(delivery.get("eventType").asString()).isEqualTo("EmailChangeNotice");
     }
 
     @Test

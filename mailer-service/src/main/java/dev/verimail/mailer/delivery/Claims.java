@@ -91,7 +91,7 @@ class Claims {
                     + "WHERE event_id IN (:ids)", p);
             return jdbc.query("""
                     SELECT event_id, claim_token, status, event_type, user_id, email, name, token, authcode,
-                        occurred_at, expires_at, attempts, redrives, traceparent
+                        occurred_at, expires_at, attempts, redrives, traceparent, changed_to
                     FROM delivery WHERE event_id IN (:ids) AND claim_token = :claim""", p, Claims::claim);
         });
     }
@@ -207,6 +207,7 @@ class Claims {
                 DeliveryStatus.valueOf(rs.getString("status")), rs.getString("event_type"), rs.getLong("user_id"),
                 rs.getString("email"),
                 rs.getString("name"), rs.getString("token"), rs.getString("authcode"), instant(rs, "occurred_at"),
-                instant(rs, "expires_at"), rs.getInt("attempts"), rs.getInt("redrives"), rs.getString("traceparent"));
+                instant(rs, "expires_at"), rs.getInt("attempts"), rs.getInt("redrives"), rs.getString("traceparent"),
+                rs.getString("changed_to"));
     }
 }

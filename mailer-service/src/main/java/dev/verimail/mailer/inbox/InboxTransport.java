@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Component;
+import org.springframework.context.MessageSource;
 import org.thymeleaf.ITemplateEngine;
 import org.thymeleaf.context.Context;
 
@@ -33,7 +34,11 @@ class InboxTransport implements MailTransport {
     private final Clock clock;
     private final String subject;
 
-    InboxTransport(InboxMessages messages, ITemplateEngine templates, Clock clock, SendCloudProperties sendCloud) {
+    private final MessageSource texts;
+
+    InboxTransport(InboxMessages messages, ITemplateEngine templates, Clock clock, SendCloudProperties sendCloud,
+            MessageSource texts) {
+        this.texts = texts;
         this.messages = messages;
         this.templates = templates;
         this.clock = clock;
@@ -59,15 +64,20 @@ class InboxTransport implements MailTransport {
     @Override
     public SendResult send(Mail mail) {
         boolean notice = mail.kind() == Mail.Kind.SIGNUP_ATTEMPTED;
-        String title = notice ? NOTICE_SUBJECT : subject;
+        boolean change = mail.kind() == Mail.Kind.EMAIL_CHANGE_NOTICE;
+        String title = change ? texts.getMessage("change.notice.subject", null, Locale.ENGLISH)
+                : notice ? NOTICE_SUBJECT : subject;
         Map<String, Object> variables = new HashMap<>();
         variables.put("name", mail.name());
         variables.put("subject", title);
-        if (!notice) {
+        if (change) {
+            variables.put("changedTo", mail.changedTo());
+        }
+        else if (!notice) {
             variables.put("link", mail.link());
         }
-        String html = templates.process(notice ? "mail/signup-attempted" : "mail/verification",
-                new Context(Locale.ENGLISH, variables));
+        String html = templates.process(change ? "mail/email-change" : notice ? "mail/signup-attempted"
+                : "mail/verification", new Context(Locale.ENGLISH, variables));
         messages.save(new InboxEmail(mail.eventId(), mail.to(), title, mail.name(), mail.link(), html, clock.instant()));
         return SendResult.sent("inbox-" + mail.eventId());
     }

@@ -20,6 +20,7 @@ import org.springframework.mail.MailException;
 import org.springframework.mail.MailSendException;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.stereotype.Component;
+import org.springframework.context.MessageSource;
 import org.thymeleaf.ITemplateEngine;
 import org.thymeleaf.context.Context;
 import org.thymeleaf.spring6.SpringTemplateEngine;
@@ -51,13 +52,18 @@ class SmtpTransport implements MailTransport {
     private final JavaMailSender sender;
     private final SmtpProperties properties;
     private final ITemplateEngine html;
-    private final ITemplateEngine text = textTemplates();
+    private final ITemplateEngine text;
     private final String server;
     private final String password;
     private final InternetAddress from;
 
-    SmtpTransport(JavaMailSender sender, MailProperties mail, SmtpProperties properties, ITemplateEngine templates) {
+    private final MessageSource messages;
+
+    SmtpTransport(JavaMailSender sender, MailProperties mail, SmtpProperties properties, ITemplateEngine templates,
+            MessageSource messages) {
         this.sender = sender;
+        this.messages = messages;
+        this.text = textTemplates(messages);
         this.properties = properties;
         this.html = templates;
         this.password = mail.getPassword();
@@ -77,7 +83,7 @@ class SmtpTransport implements MailTransport {
     }
 
     /** The plain-text templates: {@code templates/mail/<name>.txt}, Thymeleaf TEXT mode, nothing escaped. */
-    private static ITemplateEngine textTemplates() {
+    private static ITemplateEngine textTemplates(MessageSource messages) {
         ClassLoaderTemplateResolver resolver = new ClassLoaderTemplateResolver(SmtpTransport.class.getClassLoader());
         resolver.setPrefix("templates/");
         resolver.setSuffix(".txt");
@@ -86,6 +92,8 @@ class SmtpTransport implements MailTransport {
         resolver.setCacheable(true);
         SpringTemplateEngine engine = new SpringTemplateEngine();
         engine.setTemplateResolver(resolver);
+        // #{...} in the text templates: the service's messages*.properties
+        engine.setTemplateEngineMessageSource(messages);
         return engine;
     }
 
@@ -132,14 +140,19 @@ class SmtpTransport implements MailTransport {
 
     MimeMessage compose(Mail mail) throws MessagingException {
         boolean notice = mail.kind() == Mail.Kind.SIGNUP_ATTEMPTED;
-        String subject = notice ? properties.noticeSubject() : properties.subject();
+        boolean change = mail.kind() == Mail.Kind.EMAIL_CHANGE_NOTICE;
+        String subject = change ? messages.getMessage("change.notice.subject", null, Locale.ENGLISH)
+                : notice ? properties.noticeSubject() : properties.subject();
         Map<String, Object> variables = new HashMap<>();
         variables.put("name", mail.name());
         variables.put("subject", subject);
-        if (!notice) {
+        if (change) {
+            variables.put("changedTo", mail.changedTo());
+        }
+        else if (!notice) {
             variables.put("link", mail.link());
         }
-        String template = notice ? "mail/signup-attempted" : "mail/verification";
+        String template = change ? "mail/email-change" : notice ? "mail/signup-attempted" : "mail/verification";
         String htmlBody = html.process(template, new Context(Locale.ENGLISH, variables));
         String textBody = text.process(template, new Context(Locale.ENGLISH, variables));
 
@@ -160,7 +173,7 @@ class SmtpTransport implements MailTransport {
         // JavaMailSenderImpl keeps a Message-ID that is set before it sends
         message.setHeader("Message-ID", messageId(mail));
         message.setHeader(DELIVERY_HEADER, mail.eventId().toString());
-        message.setHeader(KIND_HEADER, notice ? "signup-attempted" : "verification");
+        message.setHeader(KIND_HEADER, change ? "email-change" : notice ? "signup-attempted" : "verification");
         return message;
     }
 

@@ -104,4 +104,12 @@ class SendCloudReplyTests {
         assertThat(sent).contains("templateInvokeName=notice").contains("\"%name%\":[\"Ada\"]")
                 .doesNotContain("%url%").doesNotContain("subject=");
     }
+
+    @Test
+    void withoutAChangeNoticeTemplateChangeNoticesAreNotSentAndSayWhy() {
+        assertThat(transport.sends(Mail.Kind.EMAIL_CHANGE_NOTICE)).isFalse();
+        assertThat(transport.whyNot(Mail.Kind.EMAIL_CHANGE_NOTICE)).isEqualTo("SENDCLOUD_CHANGE_NOTICE_TEMPLATE is not set");
+        assertThat(transport.sends(Mail.Kind.VERIFICATION)).isTrue();
+        assertThat(Mail.masked("zoe.new@example.com")).isEqualTo("z***@example.com");
+    }
 }
