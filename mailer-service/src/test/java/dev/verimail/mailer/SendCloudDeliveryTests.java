@@ -213,6 +213,28 @@ class SendCloudDeliveryTests {
     }
 
     @Test
+    void aCancelledChangesUnsentEmailIsNotSent() {
+        long user = Events.newUserId();
+        String email = "cancelled.change@example.org";
+        Reply[] down = new Reply[40];
+        java.util.Arrays.fill(down, Reply.http(503));
+        sendCloud.script(email, down);
+        var change = Events.changeRequested(user, "Ada", email, "ada.stays@example.com", "tok-cancel-" + user,
+                "SECRET-AUTH-cancel");
+        events.publish(change);
+        records.awaitStatus(change, "RETRYING");
+
+        events.publish(new dev.verimail.events.registration.EmailChangeCancelled(java.util.UUID.randomUUID(),
+                Instant.now(), user, email, change.token()));
+
+        JsonNode moot = records.awaitStatus(change, "FAILED");
+        assertThat(moot.get("failureReason").asString()).isEqualTo("SUPERSEDED");
+        assertThat(moot.get("lastError").asString()).contains("cancelled");
+        assertThat(records.of("ada.stays@example.com")).as("the notice to the current address is its own delivery")
+                .hasSize(1);
+    }
+
+    @Test
     void aFailingNoticeIsRetriedLikeAVerificationEmail() {
         String email = "notice-retry@example.com";
         sendCloud.script(email, Reply.http(503), Reply.http(503));
