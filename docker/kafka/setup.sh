@@ -49,11 +49,11 @@ configures() { local p=$1; shift; for t in "$@"; do acl "$p" --operation Describ
 writes()  { local p=$1; shift; for t in "$@"; do acl "$p" --operation Write --operation Describe --topic "$t"; done; }
 reads()   { acl "$1" --operation Read --operation Describe --topic "$2"; acl "$1" --operation Read --group "$3"; }
 
-# registration-service: writes registration-events (outbox) and verification-events.DLT, reads verification-events,
-# replays registration-events.DLT
+# registration-service: writes registration-events (outbox), verification-events (outbox: EmailChanged) and
+# verification-events.DLT, reads verification-events, replays registration-events.DLT
 creates registration registration-events verification-events verification-events.DLT
 configures registration registration-events
-writes registration registration-events verification-events.DLT
+writes registration registration-events verification-events verification-events.DLT
 reads registration verification-events registration-email-verified
 reads registration registration-events.DLT verimail-dead-letter-replay
 # mailer-service: reads registration-events, writes registration-events.DLT and verification-events (outbox:

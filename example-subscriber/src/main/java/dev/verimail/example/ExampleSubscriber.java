@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import dev.verimail.events.CloudEventHeaders;
 import dev.verimail.events.Topics;
+import dev.verimail.events.verification.EmailChanged;
 import dev.verimail.events.verification.EmailUndeliverable;
 import dev.verimail.events.verification.EmailVerified;
 import dev.verimail.events.verification.VerificationEvent;
@@ -30,7 +31,8 @@ import tools.jackson.databind.exc.InvalidTypeIdException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Prints every {@code EmailVerified} and {@code EmailUndeliverable} on {@code verification-events} once, with its
+ * Prints every {@code EmailVerified}, {@code EmailUndeliverable} and {@code EmailChanged} on
+ * {@code verification-events} once, with its
  * CloudEvents headers.
  * <p>
  * Delivery is at least once: after a crash or a rebalance, records whose offsets were not committed yet come again,
@@ -148,7 +150,8 @@ public final class ExampleSubscriber {
     }
 
     /**
-     * Prints a record if it is an {@code EmailVerified} or an {@code EmailUndeliverable} not seen before.
+     * Prints a record if it is an {@code EmailVerified}, an {@code EmailUndeliverable} or an {@code EmailChanged}
+     * not seen before.
      *
      * @return the line printed, or {@code null} for a repeat, an unreadable record, or an event of another type
      */
@@ -180,6 +183,17 @@ public final class ExampleSubscriber {
             line = String.format("EmailUndeliverable userId=%d email=%s reason=%s eventId=%s | %s",
                     undeliverable.userId(), undeliverable.email(), undeliverable.reason(), undeliverable.eventId(),
                     headers(record));
+        }
+        else if (event instanceof EmailChanged changed && changed.eventId() != null && changed.email() != null
+                && changed.previousEmail() != null) {
+            // the user's address changed (the new one was verified, its EmailVerified came just before): a
+            // subscriber that keeps addresses moves the user to the new one
+            if (!handled.add(changed.eventId())) {
+                return null;
+            }
+            line = String.format("EmailChanged userId=%d previousEmail=%s email=%s changedAt=%s eventId=%s | %s",
+                    changed.userId(), changed.previousEmail(), changed.email(), changed.changedAt(),
+                    changed.eventId(), headers(record));
         }
         else {
             return null;

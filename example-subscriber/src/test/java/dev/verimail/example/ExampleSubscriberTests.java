@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.verimail.events.CloudEventHeaders;
 import dev.verimail.events.Topics;
+import dev.verimail.events.verification.EmailChanged;
 import dev.verimail.events.verification.EmailUndeliverable;
 import dev.verimail.events.verification.EmailVerified;
 import dev.verimail.testbed.TestKafka;
@@ -48,6 +49,7 @@ class ExampleSubscriberTests {
         EmailVerified ada = new EmailVerified(UUID.randomUUID(), now, 42, "ada@example.com", now);
         EmailUndeliverable bounced = new EmailUndeliverable(UUID.randomUUID(), now, 42, "ada@example.con",
                 UUID.randomUUID(), EmailUndeliverable.Reason.INVALID, "invalid", 406);
+        EmailChanged moved = new EmailChanged(UUID.randomUUID(), now, 42, "ada@example.com", "ada@example.org", now);
         EmailVerified bob = new EmailVerified(UUID.randomUUID(), now.plusSeconds(1), 42, "bob@example.com", now.plusSeconds(1));
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
@@ -59,6 +61,8 @@ class ExampleSubscriberTests {
             producer.send(new ProducerRecord<>(Topics.VERIFICATION_EVENTS, "42",
                     "{\"type\":\"EmailChanged\",\"eventId\":\"" + UUID.randomUUID() + "\",\"userId\":42}")).get();
             producer.send(cloudEvent(bounced, "/verimail/mailer-service")).get();
+            producer.send(cloudEvent(moved, "/verimail/registration-service")).get();
+            producer.send(cloudEvent(moved, "/verimail/registration-service")).get();
             producer.send(cloudEvent(bob)).get();
         }
         List<String> printed = new CopyOnWriteArrayList<>();
@@ -73,14 +77,17 @@ class ExampleSubscriberTests {
         assertThat(subscriber.awaitStopped(Duration.ofSeconds(15))).as("stops when asked").isTrue();
         thread.join(5_000);
         assertThat(thread.isAlive()).isFalse();
-        assertThat(printed).hasSize(3);
+        assertThat(printed).as("an EmailChanged without its addresses is skipped, a repeat too").hasSize(4);
         assertThat(printed.get(0)).startsWith("EmailVerified userId=42 email=ada@example.com")
                 .contains("eventId=" + ada.eventId(), "ce_id=" + ada.eventId(), "ce_specversion=1.0",
                         "ce_type=verimail.verification.EmailVerified.v1", "ce_source=/verimail/verification-service",
                         "ce_time=2026-11-24T10:15:30.123Z", "content-type=application/json");
         assertThat(printed.get(1)).startsWith("EmailUndeliverable userId=42 email=ada@example.con reason=INVALID")
                 .contains("ce_source=/verimail/mailer-service", "ce_type=verimail.mailer.EmailUndeliverable.v1");
-        assertThat(printed.get(2)).contains("email=bob@example.com", "ce_id=" + bob.eventId());
+        assertThat(printed.get(2)).startsWith("EmailChanged userId=42 previousEmail=ada@example.com "
+                + "email=ada@example.org").contains("ce_source=/verimail/registration-service",
+                        "ce_type=verimail.registration.EmailChanged.v1");
+        assertThat(printed.get(3)).contains("email=bob@example.com", "ce_id=" + bob.eventId());
     }
 
     private static ProducerRecord<String, String> cloudEvent(EmailVerified event) {

@@ -25,7 +25,9 @@ import org.apache.kafka.common.resource.ResourceType;
  * <table>
  * <caption>The policy</caption>
  * <tr><th>principal</th><th>writes</th><th>reads (consumer group)</th></tr>
- * <tr><td>{@code registration}</td><td>{@code registration-events} (outbox relay), {@code verification-events.DLT}</td>
+ * <tr><td>{@code registration}</td><td>{@code registration-events} (outbox relay), {@code verification-events}
+ * (outbox relay: {@code EmailChanged} only, which consumers believe from no other principal's source),
+ * {@code verification-events.DLT}</td>
  * <td>{@code verification-events} ({@code registration-email-verified}); {@code registration-events.DLT}
  * ({@code verimail-dead-letter-replay}, replay to {@code registration-events})</td></tr>
  * <tr><td>{@code mailer}</td><td>{@code verification-events} (outbox relay: {@code EmailUndeliverable} only, which
@@ -68,7 +70,7 @@ public final class KafkaAccess {
         access.principal(REGISTRATION)
                 .creates(REGISTRATION_EVENTS, VERIFICATION_EVENTS, VERIFICATION_EVENTS + DLT)
                 .configures(REGISTRATION_EVENTS)
-                .writes(REGISTRATION_EVENTS, VERIFICATION_EVENTS + DLT)
+                .writes(REGISTRATION_EVENTS, VERIFICATION_EVENTS, VERIFICATION_EVENTS + DLT)
                 .reads(VERIFICATION_EVENTS, "registration-email-verified")
                 .reads(REGISTRATION_EVENTS + DLT, REPLAY_GROUP);
         access.principal(MAILER)

@@ -65,6 +65,20 @@ final class Events implements AutoCloseable {
         return new SignupAttempted(UUID.randomUUID(), Instant.now(), userId, email, name);
     }
 
+    /**
+     * An operator is moving {@code userId} from {@code previousEmail} to {@code email}: a sealed challenge (as
+     * registration-service writes it, never with the authcode in clear) with the previous address for the notice.
+     */
+    static dev.verimail.events.registration.EmailChangeRequested changeRequested(long userId, String name, String email,
+            String previousEmail, String token, String authcode) {
+        Instant now = Instant.now();
+        return new dev.verimail.events.registration.EmailChangeRequested(UUID.randomUUID(), now, userId, name, email,
+                previousEmail, token, now.plus(Duration.ofHours(24)),
+                dev.verimail.events.secret.AuthcodeDigest.of(authcode),
+                SealedChallenges.BOX.seal(authcode, dev.verimail.events.secret.SecretBox.authcodeContext(userId, token)),
+                null, null, null);
+    }
+
     /** As registration-service publishes it: a challenge as v2, its authcode hashed and sealed with the test key. */
     void publish(RegistrationTopicEvent event) {
         publishAsIs(event instanceof RegistrationEvent challenge ? SealedChallenges.v2(challenge) : event);

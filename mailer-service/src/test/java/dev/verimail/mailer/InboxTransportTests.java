@@ -136,6 +136,27 @@ class InboxTransportTests {
     }
 
     @Test
+    void anAddressChangeLeavesTheLinkForTheNewAddressAndANoticeForTheOldOne() {
+        long user = Events.newUserId();
+        var change = Events.changeRequested(user, "Ada <b>Lovelace</b>", "ada.new@example.org", "ada.old@example.com",
+                "tok-change-inbox", "auth-change");
+
+        events.publish(change);
+        await().atMost(Duration.ofSeconds(30)).until(() -> inbox("ada.new@example.org").size() == 1
+                && inbox("ada.old@example.com").size() == 1);
+
+        JsonNode link = inbox("ada.new@example.org").get(0);
+        assertThat(link.get("link").asString())
+                .isEqualTo("http://localhost:8082/verify?token=tok-change-inbox&authcode=auth-change");
+        JsonNode notice = inbox("ada.old@example.com").get(0);
+        assertThat(notice.get("subject").asString()).isEqualTo("Your email address is being changed");
+        assertThat(notice.get("link").isNull()).isTrue();
+        assertThat(notice.get("html").asString()).contains("Hello Ada &lt;b&gt;Lovelace&lt;/b&gt;,")
+                .contains("is being changed to a***@example.org").contains("If this was not you, contact us")
+                .doesNotContain("ada.new").doesNotContain("href=").contains("lang=\"en\"");
+    }
+
+    @Test
     void deliveriesWithoutAnEmailParameterIsA400Problem() {
         HttpResponse<String> response = http.asOperator().get("/api/deliveries");
 

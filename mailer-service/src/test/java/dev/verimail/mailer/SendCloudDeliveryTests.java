@@ -54,6 +54,7 @@ import tools.jackson.databind.json.JsonMapper;
         "sendcloud.notice-template=verimail_notice",
         // a Chinese verification template, no Chinese notice template (that one falls back to verimail_notice)
         "sendcloud.template-zh-cn=verimail_verify_zh",
+        "sendcloud.change-notice.template=verimail_change",
         "sendcloud.from=no-reply@verimail.dev",
         "sendcloud.from-name=Verimail",
         "sendcloud.subject=Please verify your email",
@@ -201,6 +202,56 @@ class SendCloudDeliveryTests {
         assertThat(Instant.parse(notice.get("expiresAt").asString()))
                 .isEqualTo(attempt.occurredAt().plus(Duration.ofHours(24)).truncatedTo(java.time.temporal.ChronoUnit.MICROS));
         assertThat(sendCloud.calls("grace-marker@example.com")).as("the user's verification email is unaffected")
+                .hasSize(1);
+    }
+
+    @Test
+    void anAddressChangeSendsTheLinkToTheNewAddressAndANoticeToTheOldOneOnce() {
+        long user = Events.newUserId();
+        var change = Events.changeRequested(user, "Grace Hopper", "grace.new@example.org", "grace.old@example.com",
+                "tok-change-" + user, "SECRET-AUTH-change");
+
+        events.publish(change);
+        events.publish(change);
+        records.awaitStatus(change, "SENT");
+        await().atMost(WAIT).until(() -> records.of("grace.old@example.com").stream()
+                .anyMatch(d -> "SENT".equals(d.get("status").asString())));
+
+        List<Call> links = sendCloud.calls("grace.new@example.org");
+        assertThat(links).as("one verification email, whatever the redeliveries").hasSize(1);
+        assertThat(links.get(0).form()).containsEntry("templateInvokeName", "verimail_verify");
+        assertThat(links.get(0).url()).contains("token=tok-change-" + user).contains("authcode=SECRET-AUTH-change");
+        List<Call> notices = sendCloud.calls("grace.old@example.com");
+        assertThat(notices).as("one notice, whatever the redeliveries").hasSize(1);
+        Call notice = notices.get(0);
+        assertThat(notice.form()).containsEntry("templateInvokeName", "verimail_change").doesNotContainKey("subject");
+        assertThat(notice.name()).isEqualTo("Grace Hopper");
+        assertThat(notice.xsmtpapi().path("sub").propertyNames()).containsExactlyInAnyOrder("%name%", "%email%");
+        assertThat(notice.xsmtpapi().path("sub").path("%email%").get(0).asString()).isEqualTo("g***@example.org");
+        assertThat(notice.form().toString()).doesNotContain("SECRET-AUTH").doesNotContain("tok-change");
+        JsonNode delivery = records.of("grace.old@example.com").get(0);
+        assertThat(delivery.get("eventType").asString()).isEqualTo("EmailChangeNotice");
+    }
+
+    @Test
+    void aCancelledChangesUnsentEmailIsNotSent() {
+        long user = Events.newUserId();
+        String email = "cancelled.change@example.org";
+        Reply[] down = new Reply[40];
+        java.util.Arrays.fill(down, Reply.http(503));
+        sendCloud.script(email, down);
+        var change = Events.changeRequested(user, "Ada", email, "ada.stays@example.com", "tok-cancel-" + user,
+                "SECRET-AUTH-cancel");
+        events.publish(change);
+        records.awaitStatus(change, "RETRYING");
+
+        events.publish(new dev.verimail.events.registration.EmailChangeCancelled(java.util.UUID.randomUUID(),
+                Instant.now(), user, email, change.token()));
+
+        JsonNode moot = records.awaitStatus(change, "FAILED");
+        assertThat(moot.get("failureReason").asString()).isEqualTo("SUPERSEDED");
+        assertThat(moot.get("lastError").asString()).contains("cancelled");
+        assertThat(records.of("ada.stays@example.com")).as("the notice to the current address is its own delivery")
                 .hasSize(1);
     }
 

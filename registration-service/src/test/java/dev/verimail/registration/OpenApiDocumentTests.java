@@ -29,7 +29,8 @@ class OpenApiDocumentTests {
 
     @Test
     void itIsOpenApi31WithTheOperatorScheme() {
-        OpenApiDocuments.assertOpenApi31(environment, "registration-service", "/api/registrations", "/api/registrations/resend", "/api/registrations/{id}");
+        OpenApiDocuments.assertOpenApi31(environment, "registration-service", "/api/registrations", "/api/registrations/resend", "/api/registrations/{id}",
+                "/api/registrations/{id}/email");
     }
 
     @Test

@@ -165,6 +165,29 @@ class RetentionTests {
                 .isEqualTo(202);
     }
 
+    @Test
+    void removesAnAddressChangeOnceItsLinkExpiredAndTheAddressIsFreeAgain() {
+        long id = register("changing.user@example.com");
+        new TransactionTemplate(transactions).executeWithoutResult(status -> db.update(
+                "UPDATE users SET status = 'VERIFIED', verified_at = registered_at WHERE id = ?", id));
+        Instant start = clock.instant();
+        assertThat(http.asOperator().postJson("/api/registrations/" + id + "/email",
+                "{\"email\":\"changing.to@example.com\"}").statusCode()).isEqualTo(202);
+        assertThat(http.postJson("/api/registrations", "{\"name\":\"X\",\"email\":\"changing.to@example.com\"}")
+                .statusCode()).as("held by the pending change").isEqualTo(409);
+
+        clock.set(start.plus(Duration.ofHours(24)).plusSeconds(60));
+        await().atMost(Duration.ofSeconds(30)).until(() -> db.queryForObject(
+                "SELECT COUNT(*) FROM email_changes WHERE user_id = ?", Integer.class, id) == 0);
+
+        assertThat(JSON.readTree(http.asOperator().get("/api/registrations/" + id).body()).get("pendingEmail").isNull())
+                .isTrue();
+        assertThat(db.queryForObject("SELECT email FROM users WHERE id = ?", String.class, id))
+                .as("the user keeps their address").isEqualTo("changing.user@example.com");
+        assertThat(http.postJson("/api/registrations", "{\"name\":\"X\",\"email\":\"changing.to@example.com\"}")
+                .statusCode()).as("the address is free again").isEqualTo(202);
+    }
+
     private long register(String email) {
         HttpResponse<String> response = http.postJson("/api/registrations", "{\"name\":\"Someone\",\"email\":\"" + email + "\"}");
         assertThat(response.statusCode()).isEqualTo(202);

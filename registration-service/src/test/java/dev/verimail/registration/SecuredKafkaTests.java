@@ -50,8 +50,9 @@ import tools.jackson.databind.json.JsonMapper;
  * registration-service against a broker with SASL/SCRAM and ACLs ({@link KafkaAccess#verimail()}), logged in as
  * {@code registration} through {@code VERIMAIL_KAFKA_USERNAME}/{@code _PASSWORD}: it creates its topics, its outbox
  * relay publishes a sign-up's {@code UserRegistered} to {@code registration-events}, where the mailer's principal
- * reads it; neither the service's own credentials nor no credentials at all can write {@code verification-events},
- * which verification-service and the mailer (its {@code EmailUndeliverable}) write. A record on that topic written with
+ * reads it; no credentials at all cannot write {@code verification-events}, which verification-service, the mailer
+ * (its {@code EmailUndeliverable}) and this service (its {@code EmailChanged}) write; an {@code EmailVerified} under
+ * this service's own source is dead-lettered. A record on that topic written with
  * verification's own credentials but a foreign {@code ce_source} marks nobody VERIFIED, nor does an
  * {@code EmailVerified} under the mailer's source.
  */
@@ -141,11 +142,25 @@ class SecuredKafkaTests {
                 .hasMessageContaining("not present in metadata");
     }
 
+    /**
+     * The service writes verification-events (its EmailChanged), so its own credentials may write there; but an
+     * EmailVerified under its source is not believed: dead-lettered, nobody VERIFIED.
+     */
     @Test
-    void theServiceItselfLogsInAsRegistrationAndMayNotWriteVerificationEventsEither() {
+    void theServiceItselfLogsInAsRegistrationAndItsCredentialsCannotForgeAnEmailVerified() throws Exception {
+        TestHttp http = TestHttp.localhost(port);
+        long forged = JSON.readTree(http.postJson("/api/registrations",
+                "{\"name\":\"F\",\"email\":\"self-forged@example.com\"}").body()).get("id").asLong();
         KafkaTemplate<String, String> template = new KafkaTemplate<>(producers);
-        assertThatThrownBy(() -> template.send(Topics.VERIFICATION_EVENTS, "k", "forged").get(30, TimeUnit.SECONDS))
-                .rootCause().isInstanceOf(TopicAuthorizationException.class);
+        template.send(emailVerified(forged, "self-forged@example.com", "/verimail/registration-service",
+                Instant.now())).get(30, TimeUnit.SECONDS);
+
+        ConsumerRecord<String, String> parked = SecuredKafkaTestBed.awaitRecord(bootstrapServers,
+                Topics.VERIFICATION_EVENTS + ".DLT", Long.toString(forged));
+        assertThat(dev.verimail.testbed.TopicReader.header(parked, "kafka_dlt-exception-message"))
+                .contains("comes only from /verimail/verification-service, not from /verimail/registration-service");
+        assertThat(JSON.readTree(http.get("/api/registrations/" + forged).body()).get("status").asString())
+                .isEqualTo("PENDING");
     }
 
     @Test
@@ -168,7 +183,8 @@ class SecuredKafkaTests {
         ConsumerRecord<String, String> parked = SecuredKafkaTestBed.awaitRecord(bootstrapServers,
                 Topics.VERIFICATION_EVENTS + ".DLT", Long.toString(forged));
         assertThat(dev.verimail.testbed.TopicReader.header(parked, "kafka_dlt-exception-message"))
-                .contains("ce_source '/somewhere/else' is not /verimail/mailer-service, /verimail/verification-service");
+                .contains("ce_source '/somewhere/else' is not /verimail/mailer-service, /verimail/registration-service, "
+                        + "/verimail/verification-service");
     }
 
     private static ProducerRecord<String, String> emailVerified(long user, String email, String source, Instant at) {

@@ -28,6 +28,7 @@ import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.events.verification.EmailUndeliverable;
 import dev.verimail.events.verification.EmailChanged;
 import dev.verimail.events.registration.EmailChangeRequested;
+import dev.verimail.events.registration.EmailChangeCancelled;
 import dev.verimail.events.verification.EmailVerified;
 import dev.verimail.events.verification.VerificationEvent;
 import tools.jackson.databind.JsonNode;
@@ -71,7 +72,8 @@ class EventContractTests {
                         BOX.seal("Wm0sQ1Qy3nB0eXJ2M2xqZw", SecretBox.authcodeContext(42, "tGmI3v8yXbEwqQ0o7Lq0Cw")),
                         BOX.seal("042917", SecretBox.codeContext(42, "tGmI3v8yXbEwqQ0o7Lq0Cw")),
                         AuthcodeDigest.of("not a real keyed hash, only its shape"), "en"),
-                new EmailChanged(UUID.randomUUID(), NOW, 42, "zoe@example.com", "zoe.new@example.com", NOW));
+                new EmailChanged(UUID.randomUUID(), NOW, 42, "zoe@example.com", "zoe.new@example.com", NOW),
+                new EmailChangeCancelled(UUID.randomUUID(), NOW, 42, "zoe.new@example.com", "tGmI3v8yXbEwqQ0o7Lq0Cw"));
     }
 
     @Test
@@ -84,6 +86,17 @@ class EventContractTests {
                 .isInstanceOf(tools.jackson.databind.exc.InvalidTypeIdException.class);
         assertThat(JSON.readTree(json).has("token")).as("no secret, no link").isFalse();
         assertThat(JSON.readTree(json).has("authcode")).isFalse();
+    }
+
+    @Test
+    void aChallengeReaderSkipsEmailChangeCancelledAsAnUnknownTypeAndItCarriesNoSecret() {
+        String json = JSON.writeValueAsString(
+                new EmailChangeCancelled(UUID.randomUUID(), NOW, 42, "zoe.new@example.com", "tGmI3v8yXbEwqQ0o7Lq0Cw"));
+        assertThat(JSON.readValue(json, RegistrationTopicEvent.class)).isInstanceOf(EmailChangeCancelled.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JSON.readValue(json, RegistrationEvent.class))
+                .isInstanceOf(tools.jackson.databind.exc.InvalidTypeIdException.class);
+        assertThat(JSON.readTree(json).has("authcode")).isFalse();
+        assertThat(JSON.readTree(json).has("authcodeHash")).isFalse();
     }
 
     @Test

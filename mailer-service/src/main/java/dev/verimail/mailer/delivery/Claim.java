@@ -14,19 +14,34 @@ import java.util.UUID;
  */
 record Claim(UUID eventId, String claimToken, DeliveryStatus status, String eventType, long userId, String email,
         String name, String token, String authcode, Instant occurredAt, Instant expiresAt, int attempts, int redrives,
-        String traceparent, String sealedCode, String locale) {
+        String traceparent, String sealedCode, String locale, String changedTo) {
 
     /** {@code event_type} of a "someone tried to sign up with your address" notice: no link, never superseded. */
     static final String NOTICE = dev.verimail.events.registration.SignupAttempted.TYPE;
 
+    /**
+     * {@code event_type} of the notice to a user's current address that it is being changed (from an
+     * {@code EmailChangeRequested}): no link, never superseded; {@code changedTo} is the new address, masked.
+     */
+    static final String CHANGE_NOTICE = "EmailChangeNotice";
+
+    /** Every {@code event_type} of an email without a link. */
+    static final java.util.List<String> NOTICES = java.util.List.of(NOTICE, CHANGE_NOTICE);
+
     /** The same delivery, held with {@code token}. */
     Claim withClaimToken(String token) {
         return new Claim(eventId, token, status, eventType, userId, email, name, this.token, authcode, occurredAt,
-                expiresAt, attempts, redrives, traceparent, sealedCode, locale);
+                expiresAt, attempts, redrives, traceparent, sealedCode, locale, changedTo);
     }
 
     boolean notice() {
-        return NOTICE.equals(eventType);
+        return NOTICES.contains(eventType);
+    }
+
+    /** The kind of email this delivery sends. */
+    Mail.Kind kind() {
+        return NOTICE.equals(eventType) ? Mail.Kind.SIGNUP_ATTEMPTED
+                : CHANGE_NOTICE.equals(eventType) ? Mail.Kind.EMAIL_CHANGE_NOTICE : Mail.Kind.VERIFICATION;
     }
 
     @Override

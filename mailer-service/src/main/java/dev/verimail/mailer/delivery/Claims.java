@@ -91,7 +91,7 @@ class Claims {
                     + "WHERE event_id IN (:ids)", p);
             return jdbc.query("""
                     SELECT event_id, claim_token, status, event_type, user_id, email, name, token, authcode,
-                        occurred_at, expires_at, attempts, redrives, traceparent, sealed_code, locale
+                        occurred_at, expires_at, attempts, redrives, traceparent, sealed_code, locale, changed_to
                     FROM delivery WHERE event_id IN (:ids) AND claim_token = :claim""", p, Claims::claim);
         });
     }
@@ -208,6 +208,6 @@ class Claims {
                 rs.getString("email"),
                 rs.getString("name"), rs.getString("token"), rs.getString("authcode"), instant(rs, "occurred_at"),
                 instant(rs, "expires_at"), rs.getInt("attempts"), rs.getInt("redrives"), rs.getString("traceparent"),
-                rs.getString("sealed_code"), rs.getString("locale"));
+                rs.getString("sealed_code"), rs.getString("locale"), rs.getString("changed_to"));
     }
 }

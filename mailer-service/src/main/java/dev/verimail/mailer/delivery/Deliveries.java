@@ -25,6 +25,8 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.verimail.events.registration.RegistrationEvent;
+import dev.verimail.events.registration.EmailChangeCancelled;
+import dev.verimail.events.registration.EmailChangeRequested;
 import dev.verimail.events.registration.SignupAttempted;
 import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.mailer.config.MailerProperties;
@@ -44,7 +46,8 @@ class Deliveries {
     private static final Logger log = LoggerFactory.getLogger(Deliveries.class);
     private static final String OPEN = "status IN ('PENDING', 'RETRYING')";
     /** Verification emails only: a notice neither supersedes a link nor is superseded by one. */
-    private static final String CHALLENGE = "event_type <> '" + Claim.NOTICE + "'";
+    private static final String CHALLENGE = "event_type NOT IN ('" + Claim.NOTICE + "', '" + Claim.CHANGE_NOTICE
+            + "')";
     /** FAILED for a permanent SendCloud error and still holding its link: an operator may send it again. */
     static final String REDRIVABLE = "status = 'FAILED' AND failure_reason = 'PERMANENT' AND token IS NOT NULL";
 
@@ -126,7 +129,7 @@ class Deliveries {
                     toSend.add(new Claim(event.eventId(), null, DeliveryStatus.PENDING,
                             event.getClass().getSimpleName(), event.userId(),
                             event.email(), event.name(), event.token(), event.sealedAuthcode(), event.occurredAt(),
-                            event.expiresAt(), 0, 0, traceparent, event.sealedCode(), language(event.locale())));
+                            event.expiresAt(), 0, 0, traceparent, event.sealedCode(), language(event.locale()), null));
                 }
             }
             return new Recorded(List.copyOf(toSend), superseded, expired, 0);
@@ -243,7 +246,7 @@ class Deliveries {
                 if (initial == DeliveryStatus.PENDING) {
                     toSend.add(new Claim(event.eventId(), null, DeliveryStatus.PENDING, Claim.NOTICE, event.userId(),
                             event.email(), event.name(), null, null, event.occurredAt(), expiresAt, 0, 0, traceparent,
-                            null, language(event.locale())));
+                            null, language(event.locale()), null));
                 }
             }
             return new Recorded(List.copyOf(toSend), 0, expired, skipped);
@@ -273,15 +276,119 @@ class Deliveries {
         return insertRow(p.addValue("token", null).addValue("authcode", null).addValue("sealedCode", null));
     }
 
+    /**
+     * Records one notice per {@link EmailChangeRequested} not seen before, to the user's current address
+     * ({@code previousEmail}), as {@link #recordNotices} does: no link, the new address masked, expiring
+     * {@code mailer.notice.ttl} after the request or with the change's link, whichever comes first. Its delivery's
+     * event id is derived from the request's (the request's own is its verification email's).
+     */
+    Recorded recordChangeNotices(List<EmailChangeRequested> events, String skipReason, Map<UUID, String> traceparents) {
+        return transactions.execute(status -> {
+            Instant now = clock.instant();
+            List<Claim> toSend = new ArrayList<>();
+            int expired = 0;
+            int skipped = 0;
+            for (EmailChangeRequested event : events) {
+                UUID id = changeNoticeId(event.eventId());
+                Instant byTtl = event.occurredAt().plus(notice.ttl());
+                Instant expiresAt = byTtl.isBefore(event.expiresAt()) ? byTtl : event.expiresAt();
+                DeliveryStatus initial = DeliveryStatus.PENDING;
+                FailureReason reason = null;
+                String error = null;
+                if (!now.isBefore(expiresAt)) {
+                    initial = DeliveryStatus.FAILED;
+                    reason = FailureReason.EXPIRED;
+                    error = "The notice was older than mailer.notice.ttl or the change's link when the event arrived";
+                }
+                else if (skipReason != null) {
+                    initial = DeliveryStatus.FAILED;
+                    reason = FailureReason.SKIPPED;
+                    error = "Not sent: " + skipReason;
+                }
+                String changedTo = Mail.masked(event.email());
+                boolean open = initial == DeliveryStatus.PENDING;
+                String traceparent = traceparents.get(event.eventId());
+                MapSqlParameterSource p = new MapSqlParameterSource()
+                        .addValue("traceparent", traceparent)
+                        .addValue("id", id.toString())
+                        .addValue("type", Claim.CHANGE_NOTICE)
+                        .addValue("user", event.userId())
+                        .addValue("email", event.previousEmail())
+                        .addValue("emailKey", event.previousEmail().toLowerCase(Locale.ROOT))
+                        .addValue("name", event.name())
+                        .addValue("token", null).addValue("authcode", null).addValue("sealedCode", null)
+                        .addValue("locale", language(event.locale()))
+                        .addValue("occurredAt", db(event.occurredAt()))
+                        .addValue("expiresAt", db(expiresAt))
+                        .addValue("status", initial.name())
+                        .addValue("next", open ? db(now.plus(redrive.lease())) : null)
+                        .addValue("reason", reason == null ? null : reason.name())
+                        .addValue("error", error)
+                        .addValue("now", db(now))
+                        .addValue("finished", open ? null : db(now))
+                        .addValue("changedTo", changedTo);
+                if (!insertRow(p)) {
+                    log.debug("Event {} was already recorded; not sending its notice again", event.eventId());
+                    continue;
+                }
+                if (reason == FailureReason.EXPIRED) {
+                    expired++;
+                }
+                else if (reason == FailureReason.SKIPPED) {
+                    skipped++;
+                }
+                if (open) {
+                    toSend.add(new Claim(id, null, DeliveryStatus.PENDING, Claim.CHANGE_NOTICE, event.userId(),
+                            event.previousEmail(), event.name(), null, null, event.occurredAt(), expiresAt, 0, 0,
+                            traceparent, null, language(event.locale()), changedTo));
+                }
+            }
+            return new Recorded(List.copyOf(toSend), 0, expired, skipped);
+        });
+    }
+
+    /** The event id of the notice an {@code EmailChangeRequested} sends to the current address. */
+    static UUID changeNoticeId(UUID requestId) {
+        return UUID.nameUUIDFromBytes(("EmailChangeNotice:" + requestId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Cancelled address changes ({@code EmailChangeCancelled}): the change's verification email, if not sent yet, is
+     * moot (FAILED as SUPERSEDED, its link cleared), as when a newer link replaces one.
+     *
+     * @return how many open deliveries became moot
+     */
+    int cancelChanges(List<EmailChangeCancelled> events) {
+        Integer n = transactions.execute(status -> {
+            Instant now = clock.instant();
+            int moot = 0;
+            for (EmailChangeCancelled event : events) {
+                MapSqlParameterSource p = new MapSqlParameterSource("user", event.userId())
+                        .addValue("token", event.token()).addValue("type", EmailChangeRequested.TYPE)
+                        .addValue("now", db(now));
+                jdbc.update("UPDATE delivery SET failure_reason = 'SUPERSEDED', token = NULL, authcode = NULL, "
+                        + "sealed_code = NULL, updated_at = :now WHERE user_id = :user AND token = :token AND "
+                        + "event_type = :type AND " + REDRIVABLE, p);
+                moot += jdbc.update("UPDATE delivery SET status = 'FAILED', failure_reason = 'SUPERSEDED', "
+                        + "last_error = 'The address change was cancelled before this email was sent', "
+                        + "next_attempt_at = NULL, token = NULL, authcode = NULL, sealed_code = NULL, updated_at = :now, "
+                        + "finished_at = :now WHERE user_id = :user AND token = :token AND event_type = :type AND " + OPEN, p);
+            }
+            return moot;
+        });
+        return n == null ? 0 : n;
+    }
+
     /** One row of {@code delivery}, a verification email's or a notice's; false if its event was recorded before. */
     private boolean insertRow(MapSqlParameterSource p) {
         try {
             jdbc.update("""
                     INSERT INTO delivery (event_id, event_type, user_id, email, email_key, name, token, authcode,
                         occurred_at, expires_at, status, attempts, redrives, next_attempt_at, failure_reason,
-                        last_error, created_at, updated_at, finished_at, traceparent, sealed_code, locale)
+                        last_error, created_at, updated_at, finished_at, traceparent, sealed_code, locale, changed_to)
                     VALUES (:id, :type, :user, :email, :emailKey, :name, :token, :authcode, :occurredAt, :expiresAt,
-                        :status, 0, 0, :next, :reason, :error, :now, :now, :finished, :traceparent, :sealedCode, :locale)""", p);
+                        :status, 0, 0, :next, :reason, :error, :now, :now, :finished, :traceparent, :sealedCode, :locale,
+                        :changedTo)""", p.hasValue("changedTo") ? p : p.addValue("changedTo", null));
             return true;
         }
         catch (DuplicateKeyException e) {

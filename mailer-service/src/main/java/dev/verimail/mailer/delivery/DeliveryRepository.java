@@ -32,31 +32,31 @@ interface DeliveryRepository extends JpaRepository<Delivery, Long> {
             update Delivery d set d.status = :retrying, d.failureReason = null, d.redrives = 0, d.nextAttemptAt = :now,
                 d.claimToken = null, d.updatedAt = :now, d.finishedAt = null
             where d.status = :failed and d.failureReason = :permanent
-                and (d.token is not null and d.authcode is not null or d.eventType = :notice)
+                and (d.token is not null and d.authcode is not null or d.eventType in :notices)
                 and d.expiresAt > :now and d.sendCloudCode = :code""")
     int redriveFailed(@Param("code") int code, @Param("now") Instant now, @Param("retrying") DeliveryStatus retrying,
             @Param("failed") DeliveryStatus failed, @Param("permanent") FailureReason permanent,
-            @Param("notice") String notice);
+            @Param("notices") java.util.Collection<String> notices);
 
-    /** As {@link #redriveFailed(int, Instant, DeliveryStatus, DeliveryStatus, FailureReason, String)}, every code. */
+    /** As {@link #redriveFailed(int, Instant, DeliveryStatus, DeliveryStatus, FailureReason, java.util.Collection)}, every code. */
     @Transactional
     @Modifying
     @Query("""
             update Delivery d set d.status = :retrying, d.failureReason = null, d.redrives = 0, d.nextAttemptAt = :now,
                 d.claimToken = null, d.updatedAt = :now, d.finishedAt = null
             where d.status = :failed and d.failureReason = :permanent
-                and (d.token is not null and d.authcode is not null or d.eventType = :notice)
+                and (d.token is not null and d.authcode is not null or d.eventType in :notices)
                 and d.expiresAt > :now""")
     int redriveFailed(@Param("now") Instant now, @Param("retrying") DeliveryStatus retrying,
             @Param("failed") DeliveryStatus failed, @Param("permanent") FailureReason permanent,
-            @Param("notice") String notice);
+            @Param("notices") java.util.Collection<String> notices);
 
     default int redriveFailed(Integer code, Instant now) {
         return code == null
                 ? redriveFailed(now, DeliveryStatus.RETRYING, DeliveryStatus.FAILED, FailureReason.PERMANENT,
-                        Claim.NOTICE)
+                        Claim.NOTICES)
                 : redriveFailed(code, now, DeliveryStatus.RETRYING, DeliveryStatus.FAILED, FailureReason.PERMANENT,
-                        Claim.NOTICE);
+                        Claim.NOTICES);
     }
 
     /**

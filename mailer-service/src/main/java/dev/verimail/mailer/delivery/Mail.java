@@ -11,13 +11,16 @@ import dev.verimail.web.i18n.Languages;
  * {@code code}, the 6-digit code beside the link ({@code null} when the event brought none, and for a notice).
  * {@code locale}: the language it is written in, English or Simplified Chinese ({@link Languages}).
  */
-public record Mail(UUID eventId, Kind kind, String to, String name, String link, String code, Locale locale) {
+public record Mail(UUID eventId, Kind kind, String to, String name, String link, String code, String changedTo,
+        Locale locale) {
 
     public enum Kind {
         /** {@code UserRegistered} or {@code VerificationReissued}: name and link. */
         VERIFICATION,
         /** {@code SignupAttempted}: the registered user's name, no link. */
-        SIGNUP_ATTEMPTED
+        SIGNUP_ATTEMPTED,
+        /** {@code EmailChangeRequested}, to the current address: name and the new address masked, no link. */
+        EMAIL_CHANGE_NOTICE
     }
 
     public Mail {
@@ -27,6 +30,9 @@ public record Mail(UUID eventId, Kind kind, String to, String name, String link,
         if (code != null && kind != Kind.VERIFICATION) {
             throw new IllegalArgumentException("only a verification email has a code");
         }
+        if ((kind == Kind.EMAIL_CHANGE_NOTICE) != (changedTo != null)) {
+            throw new IllegalArgumentException("an address change notice names the new address, nothing else does");
+        }
         locale = Languages.closest(locale);
     }
 
@@ -35,21 +41,38 @@ public record Mail(UUID eventId, Kind kind, String to, String name, String link,
     }
 
     public static Mail verification(UUID eventId, String to, String name, String link, String code) {
-        return new Mail(eventId, Kind.VERIFICATION, to, name, link, code, Languages.ENGLISH);
+        return new Mail(eventId, Kind.VERIFICATION, to, name, link, code, null, Languages.ENGLISH);
     }
 
     public static Mail signupAttempted(UUID eventId, String to, String name) {
-        return new Mail(eventId, Kind.SIGNUP_ATTEMPTED, to, name, null, null, Languages.ENGLISH);
+        return new Mail(eventId, Kind.SIGNUP_ATTEMPTED, to, name, null, null, null, Languages.ENGLISH);
+    }
+
+    /** To the current address: the address is being changed to {@code changedTo} (masked: n***@example.com). */
+    public static Mail emailChangeNotice(UUID eventId, String to, String name, String changedTo) {
+        return new Mail(eventId, Kind.EMAIL_CHANGE_NOTICE, to, name, null, null, changedTo, Languages.ENGLISH);
     }
 
     /** The same email in the language {@code tag} names ({@code en}, {@code zh-CN}; English when unknown or null). */
     public Mail inLanguage(String tag) {
-        return new Mail(eventId, kind, to, name, link, code, Languages.orEnglish(tag));
+        return new Mail(eventId, kind, to, name, link, code, changedTo, Languages.orEnglish(tag));
     }
 
     /** Whether it is written in Simplified Chinese. */
     public boolean chinese() {
         return Languages.SIMPLIFIED_CHINESE.equals(locale);
+    }
+
+    /**
+     * How a notice shows an address: the first character of the local part, three stars, the domain
+     * ({@code n***@example.com}), so that a stranger who reads it learns little of the new address.
+     */
+    public static String masked(String email) {
+        int at = email.lastIndexOf('@');
+        if (at <= 0) {
+            return "***";
+        }
+        return email.substring(0, email.offsetByCodePoints(0, 1)) + "***" + email.substring(at);
     }
 
     @Override

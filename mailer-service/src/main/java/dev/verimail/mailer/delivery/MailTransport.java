@@ -25,6 +25,19 @@ public interface MailTransport {
         return null;
     }
 
+    /**
+     * Whether it can send emails of {@code kind} now; when not, they are recorded as skipped ({@link #whyNot} says
+     * why). Verification emails always; the two notices as {@link #sendsNotices()} by default.
+     */
+    default boolean sends(Mail.Kind kind) {
+        return kind == Mail.Kind.VERIFICATION || sendsNotices();
+    }
+
+    /** Why {@link #sends} is false for {@code kind}, naming the setting (never a value). */
+    default String whyNot(Mail.Kind kind) {
+        return sends(kind) ? null : whyNoNotices();
+    }
+
     /** True for a transport that must never face the internet (the inbox shows every live link). */
     default boolean developmentOnly() {
         return false;

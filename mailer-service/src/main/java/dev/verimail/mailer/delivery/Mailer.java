@@ -11,6 +11,8 @@ import org.springframework.stereotype.Service;
 
 import dev.verimail.events.registration.RegistrationEvent;
 import dev.verimail.events.registration.RegistrationExpired;
+import dev.verimail.events.registration.EmailChangeCancelled;
+import dev.verimail.events.registration.EmailChangeRequested;
 import dev.verimail.events.registration.SignupAttempted;
 
 /**
@@ -29,6 +31,7 @@ public class Mailer {
     private final DeliveryRetention retention;
     private final MailTransport transport;
     private final AtomicBoolean warnedAboutNotices = new AtomicBoolean();
+    private final AtomicBoolean warnedAboutChangeNotices = new AtomicBoolean();
 
     Mailer(Deliveries deliveries, SendPool pool, Sender sender, MailerMetrics metrics, DeliveryRetention retention,
             MailTransport transport) {
@@ -81,6 +84,35 @@ public class Mailer {
             }
         }
         send(recorded);
+    }
+
+    /**
+     * An operator is changing the user's address ({@code EmailChangeRequested}): besides the verification email to
+     * the new address ({@link #accept}), a notice to the current one, through the same deliveries, claims, retries
+     * and re-drive. When the transport cannot send it (SendCloud without {@code SENDCLOUD_CHANGE_NOTICE_TEMPLATE})
+     * each is recorded FAILED as SKIPPED instead, with a WARN the first time.
+     */
+    public void notifyChanges(List<EmailChangeRequested> events, Map<UUID, String> traceparents) {
+        String skip = transport.whyNot(Mail.Kind.EMAIL_CHANGE_NOTICE);
+        Deliveries.Recorded recorded = deliveries.recordChangeNotices(events, skip, traceparents);
+        if (recorded.skipped() > 0) {
+            if (warnedAboutChangeNotices.compareAndSet(false, true)) {
+                log.warn("Address change notices are not sent: {}. They are recorded as FAILED (SKIPPED) in "
+                        + "/api/deliveries; set it and restart the mailer to send the next ones", skip);
+            }
+            for (int i = 0; i < recorded.skipped(); i++) {
+                metrics.failed("skipped");
+            }
+        }
+        send(recorded);
+    }
+
+    /** Cancelled address changes: their verification emails, if not sent yet, are not sent. Idempotent. */
+    public void cancelChanges(List<EmailChangeCancelled> events) {
+        int moot = deliveries.cancelChanges(events);
+        for (int i = 0; i < moot; i++) {
+            metrics.failed("superseded");
+        }
     }
 
     private void send(Deliveries.Recorded recorded) {

@@ -180,7 +180,10 @@ class Sender {
                 return;
             }
         }
-        Mail mail = (claim.notice() ? Mail.signupAttempted(claim.eventId(), claim.email(), claim.name())
+        Mail mail = (claim.kind() == Mail.Kind.SIGNUP_ATTEMPTED
+                ? Mail.signupAttempted(claim.eventId(), claim.email(), claim.name())
+                : claim.kind() == Mail.Kind.EMAIL_CHANGE_NOTICE
+                        ? Mail.emailChangeNotice(claim.eventId(), claim.email(), claim.name(), claim.changedTo())
                 : Mail.verification(claim.eventId(), claim.email(), claim.name(),
                         Links.verification(properties.verificationUrl(), claim.token(), authcode), code))
                 .inLanguage(claim.locale());

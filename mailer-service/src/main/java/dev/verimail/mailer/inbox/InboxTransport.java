@@ -73,16 +73,20 @@ class InboxTransport implements MailTransport {
     @Override
     public SendResult send(Mail mail) {
         boolean notice = mail.kind() == Mail.Kind.SIGNUP_ATTEMPTED;
-        String title = subject(mail);
+        boolean change = mail.kind() == Mail.Kind.EMAIL_CHANGE_NOTICE;
+        String title = change ? texts.getMessage("change.notice.subject", null, mail.locale()) : subject(mail);
         Map<String, Object> variables = new HashMap<>();
         variables.put("name", mail.name());
         variables.put("subject", title);
-        if (!notice) {
+        if (change) {
+            variables.put("changedTo", mail.changedTo());
+        }
+        else if (!notice) {
             variables.put("link", mail.link());
             variables.put("code", mail.code());
         }
-        String html = templates.process(notice ? "mail/signup-attempted" : "mail/verification",
-                new Context(mail.locale(), variables));
+        String html = templates.process(change ? "mail/email-change" : notice ? "mail/signup-attempted"
+                : "mail/verification", new Context(mail.locale(), variables));
         messages.save(new InboxEmail(mail.eventId(), mail.to(), title, mail.name(), mail.link(), html, clock.instant()));
         return SendResult.sent("inbox-" + mail.eventId());
     }

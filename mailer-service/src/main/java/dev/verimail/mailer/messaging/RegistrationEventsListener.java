@@ -11,6 +11,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
+import dev.verimail.events.registration.EmailChangeCancelled;
+import dev.verimail.events.registration.EmailChangeRequested;
 import dev.verimail.events.registration.RegistrationEvent;
 import dev.verimail.events.registration.RegistrationExpired;
 import dev.verimail.events.registration.RegistrationTopicEvent;
@@ -29,7 +31,9 @@ import dev.verimail.outbox.Traces;
 
 /**
  * Reads {@code registration-events} a poll at a time: the challenges are recorded in one transaction and handed to
- * the senders, then the sign-up-attempt notices ({@link SignupAttempted}), then the deliveries of registrations that
+ * the senders, then the sign-up-attempt notices ({@link SignupAttempted}) and the address change notices to the
+ * current address ({@link EmailChangeRequested}, whose verification email is a challenge like the others), then
+ * cancelled changes' unsent emails are made moot ({@link EmailChangeCancelled}), then the deliveries of registrations that
  * expired ({@link RegistrationExpired}) are deleted;
  * unreadable records are dead-lettered and events of unknown types skipped (see {@link ConsumerPolicy}).
  * The offsets are committed only after that, so a crash means redelivery, which the {@code eventId} dedup absorbs.
@@ -73,9 +77,17 @@ class RegistrationEventsListener {
         List<RegistrationEvent> challenges = new ArrayList<>();
         List<SignupAttempted> attempts = new ArrayList<>();
         List<RegistrationExpired> expired = new ArrayList<>();
+        List<EmailChangeRequested> changes = new ArrayList<>();
+        List<EmailChangeCancelled> cancelled = new ArrayList<>();
         for (RegistrationTopicEvent event : events) {
             if (event instanceof RegistrationEvent challenge) {
                 challenges.add(challenge);
+                if (challenge instanceof EmailChangeRequested change) {
+                    changes.add(change);
+                }
+            }
+            else if (event instanceof EmailChangeCancelled cancel) {
+                cancelled.add(cancel);
             }
             else if (event instanceof SignupAttempted attempt) {
                 attempts.add(attempt);
@@ -89,6 +101,12 @@ class RegistrationEventsListener {
         }
         if (!attempts.isEmpty()) {
             mailer.notify(attempts, traceparents);
+        }
+        if (!changes.isEmpty()) {
+            mailer.notifyChanges(changes, traceparents);
+        }
+        if (!cancelled.isEmpty()) {
+            mailer.cancelChanges(cancelled);
         }
         if (!expired.isEmpty()) {
             mailer.forget(expired);
@@ -111,6 +129,16 @@ class RegistrationEventsListener {
                 throw new UnreadableEventException("RegistrationExpired without eventId");
             }
             return expired;
+        }
+        if (read instanceof EmailChangeCancelled cancel) {
+            if (cancel.eventId() == null || cancel.token() == null) {
+                throw new UnreadableEventException("EmailChangeCancelled without eventId or token");
+            }
+            return cancel;
+        }
+        if (read instanceof EmailChangeRequested change && (blank(change.previousEmail())
+                || change.previousEmail().length() > MAX_EMAIL)) {
+            throw new UnreadableEventException("EmailChangeRequested without a usable previousEmail");
         }
         if (read instanceof SignupAttempted attempt) {
             if (attempt.eventId() == null || attempt.occurredAt() == null || blank(attempt.email())

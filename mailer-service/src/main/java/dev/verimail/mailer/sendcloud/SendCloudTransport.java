@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Component;
 
+import dev.verimail.mailer.config.ChangeNoticeProperties;
 import dev.verimail.mailer.config.SendCloudProperties;
 import dev.verimail.mailer.config.Transport;
 import dev.verimail.mailer.delivery.Mail;
@@ -55,11 +56,18 @@ class SendCloudTransport implements MailTransport {
     private static final int MAX_MESSAGE = 300;
 
     private final SendCloudProperties properties;
+    private final ChangeNoticeProperties changeNotice;
     private final URI endpoint;
     private final HttpClient client;
 
     SendCloudTransport(SendCloudProperties properties) {
+        this(properties, new ChangeNoticeProperties(null));
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    SendCloudTransport(SendCloudProperties properties, ChangeNoticeProperties changeNotice) {
         this.properties = properties;
+        this.changeNotice = changeNotice;
         this.endpoint = properties.sendTemplateUrl();
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(properties.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
@@ -75,6 +83,8 @@ class SendCloudTransport implements MailTransport {
         return "SendCloud (region " + properties.region() + ") at " + endpoint + " as API user " + properties.apiUser() + ", template "
                 + properties.template() + " (zh-CN: " + properties.template(true) + "), notice template "
                 + (properties.sendsNotices() ? properties.noticeTemplate() : "(unset: notices are skipped)")
+                + ", change notice template "
+                + (changeNotice.sendCloudReady() ? changeNotice.template() : "(unset: change notices are skipped)")
                 + ", from " + properties.from();
     }
 
@@ -86,6 +96,20 @@ class SendCloudTransport implements MailTransport {
     @Override
     public String whyNoNotices() {
         return properties.sendsNotices() ? null : "SENDCLOUD_NOTICE_TEMPLATE is not set";
+    }
+
+    @Override
+    public boolean sends(Mail.Kind kind) {
+        return kind == Mail.Kind.EMAIL_CHANGE_NOTICE ? changeNotice.sendCloudReady()
+                : kind == Mail.Kind.VERIFICATION || sendsNotices();
+    }
+
+    @Override
+    public String whyNot(Mail.Kind kind) {
+        if (sends(kind)) {
+            return null;
+        }
+        return kind == Mail.Kind.EMAIL_CHANGE_NOTICE ? "SENDCLOUD_CHANGE_NOTICE_TEMPLATE is not set" : whyNoNotices();
     }
 
     @Override
@@ -114,11 +138,14 @@ class SendCloudTransport implements MailTransport {
     }
 
     String form(Mail mail) {
-        boolean notice = mail.kind() == Mail.Kind.SIGNUP_ATTEMPTED;
-        Map<String, Object> sub = notice ? Map.of("%name%", List.of(mail.name()))
-                : Map.of("%name%", List.of(mail.name()), "%url%", List.of(mail.link()),
-                        // the code beside the link; empty when the event brought none, so the template shows nothing
-                        "%code%", List.of(mail.code() == null ? "" : mail.code()));
+        boolean notice = mail.kind() != Mail.Kind.VERIFICATION;
+        Map<String, Object> sub = switch (mail.kind()) {
+            case SIGNUP_ATTEMPTED -> Map.of("%name%", List.of(mail.name()));
+            case EMAIL_CHANGE_NOTICE -> Map.of("%name%", List.of(mail.name()), "%email%", List.of(mail.changedTo()));
+            case VERIFICATION -> Map.of("%name%", List.of(mail.name()), "%url%", List.of(mail.link()),
+                    // the code beside the link; empty when the event brought none, so the template shows nothing
+                    "%code%", List.of(mail.code() == null ? "" : mail.code()));
+        };
         Map<String, Object> xsmtpapi = Map.of("to", List.of(mail.to()), "sub", sub);
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("apiUser", properties.apiUser());
@@ -129,8 +156,12 @@ class SendCloudTransport implements MailTransport {
         }
         // a zh-CN email uses SENDCLOUD_TEMPLATE_ZH_CN / _NOTICE_TEMPLATE_ZH_CN, each falling back to the default
         boolean chinese = mail.chinese();
-        fields.put("templateInvokeName", notice ? properties.noticeTemplate(chinese) : properties.template(chinese));
-        // SENDCLOUD_SUBJECT(_ZH_CN) is the verification email's; the notice keeps its template's own subject
+        fields.put("templateInvokeName", switch (mail.kind()) {
+            case SIGNUP_ATTEMPTED -> properties.noticeTemplate(chinese);
+            case EMAIL_CHANGE_NOTICE -> changeNotice.template();
+            case VERIFICATION -> properties.template(chinese);
+        });
+        // SENDCLOUD_SUBJECT(_ZH_CN) is the verification email's; the notices keep their template's own subject
         String subject = notice ? null : properties.subject(chinese);
         if (subject != null) {
             fields.put("subject", subject);

@@ -22,6 +22,7 @@ import org.springframework.mail.MailException;
 import org.springframework.mail.MailSendException;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.stereotype.Component;
+import org.springframework.context.MessageSource;
 import org.thymeleaf.ITemplateEngine;
 import org.thymeleaf.context.Context;
 import org.thymeleaf.spring6.SpringTemplateEngine;
@@ -110,6 +111,7 @@ class SmtpTransport implements MailTransport {
         resolver.setCacheable(true);
         SpringTemplateEngine engine = new SpringTemplateEngine();
         engine.setTemplateResolver(resolver);
+        // #{...} in the text templates: the service's messages*.properties
         engine.setTemplateEngineMessageSource(texts);
         return engine;
     }
@@ -157,15 +159,20 @@ class SmtpTransport implements MailTransport {
 
     MimeMessage compose(Mail mail) throws MessagingException {
         boolean notice = mail.kind() == Mail.Kind.SIGNUP_ATTEMPTED;
-        String subject = subject(mail, notice);
+        boolean change = mail.kind() == Mail.Kind.EMAIL_CHANGE_NOTICE;
+        String subject = change ? texts.getMessage("change.notice.subject", null, mail.locale())
+                : subject(mail, notice);
         Map<String, Object> variables = new HashMap<>();
         variables.put("name", mail.name());
         variables.put("subject", subject);
-        if (!notice) {
+        if (change) {
+            variables.put("changedTo", mail.changedTo());
+        }
+        else if (!notice) {
             variables.put("link", mail.link());
             variables.put("code", mail.code());
         }
-        String template = notice ? "mail/signup-attempted" : "mail/verification";
+        String template = change ? "mail/email-change" : notice ? "mail/signup-attempted" : "mail/verification";
         String htmlBody = html.process(template, new Context(mail.locale(), variables));
         String textBody = text.process(template, new Context(mail.locale(), variables));
 
@@ -186,7 +193,7 @@ class SmtpTransport implements MailTransport {
         // JavaMailSenderImpl keeps a Message-ID that is set before it sends
         message.setHeader("Message-ID", messageId(mail));
         message.setHeader(DELIVERY_HEADER, mail.eventId().toString());
-        message.setHeader(KIND_HEADER, notice ? "signup-attempted" : "verification");
+        message.setHeader(KIND_HEADER, change ? "email-change" : notice ? "signup-attempted" : "verification");
         return message;
     }
 

@@ -142,4 +142,12 @@ class SendCloudReplyTests {
         assertThat(URLDecoder.decode(form.get(), StandardCharsets.UTF_8)).contains("templateInvokeName=verify&")
                 .contains("subject=Verify!&");
     }
+
+    @Test
+    void withoutAChangeNoticeTemplateChangeNoticesAreNotSentAndSayWhy() {
+        assertThat(transport.sends(Mail.Kind.EMAIL_CHANGE_NOTICE)).isFalse();
+        assertThat(transport.whyNot(Mail.Kind.EMAIL_CHANGE_NOTICE)).isEqualTo("SENDCLOUD_CHANGE_NOTICE_TEMPLATE is not set");
+        assertThat(transport.sends(Mail.Kind.VERIFICATION)).isTrue();
+        assertThat(Mail.masked("zoe.new@example.com")).isEqualTo("z***@example.com");
+    }
 }

@@ -78,12 +78,17 @@ class SmtpTransportTests {
         html.setSuffix(".html");
         html.setTemplateMode(TemplateMode.HTML);
         html.setCharacterEncoding("UTF-8");
+        org.springframework.context.support.ResourceBundleMessageSource messages =
+                new org.springframework.context.support.ResourceBundleMessageSource();
+        messages.setBasename("messages");
+        messages.setDefaultEncoding("UTF-8");
+        messages.setFallbackToSystemLocale(false);
         SpringTemplateEngine engine = new SpringTemplateEngine();
         engine.setTemplateResolver(html);
         // the texts of the templates, as Boot's engine has them (MessageSourceAutoConfiguration)
-        engine.setTemplateEngineMessageSource(SmtpTransport.classPathTexts());
+        engine.setTemplateEngineMessageSource(messages);
         return new SmtpTransport(sender, mail, new SmtpProperties("no-reply@verimail.dev", "Verimail Ω", null, null),
-                engine);
+                engine, messages);
     }
 
     private static SmtpTransport transport() {
@@ -123,6 +128,24 @@ class SmtpTransportTests {
         assertThat((String) html.getContent()).contains("Hello <span>Ada &lt;b&gt;Lovelace&lt;/b&gt; &amp; Zoë</span>")
                 .contains("href=\"" + mail.link().replace("&", "&amp;") + "\"");
         assertThat(received.raw()).as("7-bit on the wire").matches("\\p{ASCII}*");
+    }
+
+    @Test
+    void theAddressChangeNoticeNamesTheNewAddressMaskedAndHasNoLink() throws Exception {
+        Mail notice = Mail.emailChangeNotice(UUID.randomUUID(), "old@example.com", "Grace",
+                Mail.masked("new.address@example.org"));
+
+        assertThat(transport().send(notice).outcome()).isEqualTo(Outcome.SENT);
+
+        MimeMessage message = smtp.received("old@example.com").get(0).message();
+        assertThat(message.getSubject()).isEqualTo("Your email address is being changed");
+        assertThat(message.getHeader("X-Verimail-Kind", null)).isEqualTo("email-change");
+        Multipart parts = (Multipart) message.getContent();
+        assertThat((String) parts.getBodyPart(0).getContent()).contains("Hello Grace,")
+                .contains("is being changed to n***@example.org").contains("If this was not you, contact us")
+                .doesNotContain("new.address").doesNotContain("http");
+        assertThat((String) parts.getBodyPart(1).getContent()).contains("n***@example.org")
+                .doesNotContain("href=").doesNotContain("??");
     }
 
     @Test

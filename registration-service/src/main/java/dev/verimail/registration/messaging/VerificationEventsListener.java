@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
+import dev.verimail.events.verification.EmailChanged;
 import dev.verimail.events.verification.EmailUndeliverable;
 import dev.verimail.events.verification.EmailVerified;
 import dev.verimail.events.verification.VerificationEvent;
@@ -24,7 +25,8 @@ import dev.verimail.registration.user.Registrations;
 
 /**
  * Applies {@code verification-events}, a whole poll in one transaction: verification-service's {@code EmailVerified}
- * marks users VERIFIED, the mailer's {@code EmailUndeliverable} marks PENDING users UNDELIVERABLE. Idempotent by
+ * marks users VERIFIED (or moves a user to the confirmed address of their pending change), the mailer's
+ * {@code EmailUndeliverable} marks PENDING users UNDELIVERABLE; this service's own {@code EmailChanged} is skipped. Idempotent by
  * construction: only a user in the status an event moves from changes. Each type is believed only from its one
  * producer ({@link TrustedProducer}); unreadable or untrusted records are dead-lettered, a failing database is waited
  * out (see {@link ConsumerPolicy}). The listener id is the consumer group the broker's ACLs name.
@@ -43,7 +45,9 @@ class VerificationEventsListener {
         this.registrations = registrations;
         this.policy = policy;
         this.producer = new TrustedProducer(trust.verificationSource(), Set.of(EmailVerified.CLOUD_EVENT_TYPE))
-                .and(new TrustedProducer(trust.mailerSource(), Set.of(EmailUndeliverable.CLOUD_EVENT_TYPE)));
+                .and(new TrustedProducer(trust.mailerSource(), Set.of(EmailUndeliverable.CLOUD_EVENT_TYPE)))
+                // our own EmailChanged (written by this service to verification-events): read, and skipped
+                .and(new TrustedProducer(trust.registrationSource(), Set.of(EmailChanged.CLOUD_EVENT_TYPE)));
     }
 
     @KafkaListener(id = "registration-email-verified",
@@ -74,6 +78,7 @@ class VerificationEventsListener {
             }
             return undeliverable;
         }
+        // EmailChanged: this service wrote it when it moved the user; nothing to apply
         return null;
     }
 }

@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import org.springframework.stereotype.Component;
 
+import dev.verimail.events.registration.EmailChangeRequested;
 import dev.verimail.events.registration.UserRegistered;
 import dev.verimail.events.registration.VerificationReissued;
 import dev.verimail.events.secret.AuthcodeDigest;
@@ -50,6 +51,17 @@ class ChallengeIssuer {
         return VerificationReissued.v2(UUID.randomUUID(), now, user.getId(), user.getName(), user.getEmail(),
                 link.token, expiresAt, link.authcodeHash, link.sealedAuthcode).withCode(link.sealedCode, link.codeHash)
                 .withLocale(user.getLocale());
+    }
+
+    /**
+     * The challenge of an address change: a link for {@code newEmail}, with the user's current address as
+     * {@code previousEmail} (it gets a notice). Same link, secret and code as a sign-up's, in the user's language.
+     */
+    EmailChangeRequested changeRequested(User user, String newEmail, Instant now, Instant expiresAt) {
+        Link link = link(user.getId(), expiresAt);
+        return new EmailChangeRequested(UUID.randomUUID(), now, user.getId(), user.getName(), newEmail,
+                user.getEmail(), link.token, expiresAt, link.authcodeHash, link.sealedAuthcode, link.sealedCode,
+                link.codeHash, user.getLocale());
     }
 
     private Link link(long userId, Instant expiresAt) {

@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -60,12 +62,14 @@ public class Registrations {
     private final ChallengeIssuer challenges;
     private final AbuseLimits limits;
     private final MeterRegistry meters;
+    private final AddressChanges addressChanges;
 
     Registrations(Users users, UserRepository repository, ResendThrottleRepository throttles, UserIds ids,
             OutboxWriter outbox, RegistrationProperties properties, Clock clock,
             PlatformTransactionManager transactions, ChallengeIssuer challenges, AbuseLimits limits,
-            MeterRegistry meters) {
+            MeterRegistry meters, AddressChanges addressChanges) {
         this.users = users;
+        this.addressChanges = addressChanges;
         this.meters = meters;
         this.limits = limits;
         this.repository = repository;
@@ -105,8 +109,8 @@ public class Registrations {
                 log.info("Registered user {} (pending verification)", user.getId());
                 return user;
             }
-            catch (DataIntegrityViolationException e) {
-                if (isDuplicateEmail(e)) {
+            catch (DataIntegrityViolationException | AddressPendingException e) {
+                if (e instanceof AddressPendingException || isDuplicateEmail((DataIntegrityViolationException) e)) {
                     Taken taken = tx.execute(status -> takenAddress(id, signup));
                     if (taken.replaced() != null) {
                         log.info("Registered user {} (pending verification) in place of user {}, whose address was "
@@ -122,7 +126,7 @@ public class Registrations {
                     return taken.user();
                 }
                 if (!(e instanceof DuplicateKeyException) || attempt == ID_ATTEMPTS) {
-                    throw e;
+                    throw (DataIntegrityViolationException) e;
                 }
                 log.warn("User id {} is taken; signing up again with a new id", id);
             }
@@ -130,12 +134,18 @@ public class Registrations {
     }
 
     /**
-     * Two statements: the user and its event. A taken address fails the insert on {@code uk_users_email_key} (no
-     * lookup first: that would cost a round trip on every sign-up to save one on the rare duplicate).
+     * The user and its event, then one indexed locking read of {@code email_changes}: an address that is another
+     * user's pending change counts as taken. A taken address fails the insert on {@code uk_users_email_key} (no
+     * lookup of {@code users} first: that would cost a round trip on every sign-up to save one on the rare
+     * duplicate).
      */
     private User insert(long id, Signup signup) {
         Instant now = now();
         User user = storePending(id, signup, now);
+        if (addressChanges.pending(signup.emailKey())) {
+            // another user's pending address change holds it: taken, as if it were that user's already
+            throw new AddressPendingException();
+        }
         if (properties.existingEmail() == RegistrationProperties.ExistingEmail.CONCEAL) {
             // concealed: a taken address's notices count at once, so a new one's sign-up must too, or the two would
             // run out at different counts. Revealed: the first resend counts this sign-up (AbuseLimits.takeEmail)
@@ -192,6 +202,14 @@ public class Registrations {
                 new SignupAttempted(UUID.randomUUID(), now, o.getId(), o.getEmail(), o.getName(),
                         o.getLocale())));
         return new Taken(User.pending(ids.next(), signup, now), null);
+    }
+
+    /** A sign-up's address is the new address of another user's pending change: rolls the sign-up back. */
+    private static final class AddressPendingException extends RuntimeException {
+
+        AddressPendingException() {
+            super("The address is held by a pending address change", null, false, false);
+        }
     }
 
     /**
@@ -280,15 +298,26 @@ public class Registrations {
         List<EmailUndeliverable> undeliverable = events.stream().filter(EmailUndeliverable.class::isInstance)
                 .map(EmailUndeliverable.class::cast).sorted(Comparator.comparingLong(EmailUndeliverable::userId))
                 .toList();
+        List<EmailVerified> moved = new ArrayList<>();
         boolean[][] changed = tx.execute(status -> {
             if (!verified.isEmpty() && !undeliverable.isEmpty()) {
                 users.lockInIdOrder(events.stream().map(VerificationEvent::userId).distinct().toList());
             }
-            return new boolean[][] { verified.isEmpty() ? new boolean[0] : users.markVerified(verified),
+            // an EmailVerified for the address of a pending change moves the user there (AddressChanges)
+            moved.clear();
+            moved.addAll(verified.isEmpty() ? List.of() : addressChanges.applyConfirmed(verified));
+            List<EmailVerified> rest = moved.isEmpty() ? verified : withoutMoved(verified, moved);
+            return new boolean[][] { rest.isEmpty() ? new boolean[0] : users.markVerified(rest),
                     undeliverable.isEmpty() ? new boolean[0] : users.markUndeliverable(undeliverable) };
         });
-        return verifiedLogged(verified, changed[0], traceparents)
-                + undeliverableLogged(undeliverable, changed[1], traceparents);
+        return moved.size() + verifiedLogged(moved.isEmpty() ? verified : withoutMoved(verified, moved), changed[0],
+                traceparents) + undeliverableLogged(undeliverable, changed[1], traceparents);
+    }
+
+    private static List<EmailVerified> withoutMoved(List<EmailVerified> verified, List<EmailVerified> moved) {
+        Set<EmailVerified> applied = Collections.newSetFromMap(new IdentityHashMap<>());
+        applied.addAll(moved);
+        return verified.stream().filter(e -> !applied.contains(e)).toList();
     }
 
     /**

@@ -22,7 +22,7 @@ import dev.verimail.registration.limit.RateLimits;
 
 /**
  * Scheduled clean-up ({@code registration.retention.*}): throttle rows once their cooldown is over, rate limit rows
- * once full again, and never-verified (PENDING or UNDELIVERABLE) users
+ * once full again, pending address changes once their link expired, and never-verified (PENDING or UNDELIVERABLE) users
  * whose last link expired more than {@code pending-users} ago, each deleted together with a
  * {@code RegistrationExpired} in the outbox so the other services forget them too; their address can sign up again.
  * Small batches, each its own short transaction; rows are locked with {@code SKIP LOCKED}, so several instances
@@ -42,11 +42,13 @@ class Retention {
     private final Clock clock;
     private final TransactionTemplate tx;
     private final RateLimits limits;
+    private final AddressChanges addressChanges;
 
     Retention(UserRepository users, ResendThrottleRepository throttles, OutboxWriter outbox,
             RegistrationProperties properties, Clock clock, PlatformTransactionManager transactions,
-            RateLimits limits) {
+            RateLimits limits, AddressChanges addressChanges) {
         this.users = users;
+        this.addressChanges = addressChanges;
         this.limits = limits;
         this.throttles = throttles;
         this.outbox = outbox;
@@ -60,15 +62,25 @@ class Retention {
         int throttleRows = inBatches(this::deleteExpiredThrottles);
         int pendingUsers = inBatches(this::deleteExpiredPendingUsers);
         int limitRows = inBatches(this::deleteRefilledLimits);
-        if (throttleRows > 0 || pendingUsers > 0 || limitRows > 0) {
-            log.info("Retention: deleted {} pending user(s) whose link expired, {} resend throttle row(s) and {} "
-                    + "rate limit row(s)", pendingUsers, throttleRows, limitRows);
+        int emailChanges = inBatches(this::deleteExpiredEmailChanges);
+        if (throttleRows > 0 || pendingUsers > 0 || limitRows > 0 || emailChanges > 0) {
+            log.info("Retention: deleted {} pending user(s) whose link expired, {} resend throttle row(s), {} "
+                    + "rate limit row(s) and {} expired address change(s)", pendingUsers, throttleRows, limitRows,
+                    emailChanges);
         }
     }
 
     /** One transaction: up to a batch of rate limit rows that are full again (as good as no row). */
     int deleteRefilledLimits() {
         return tx.execute(status -> limits.deleteRefilled(now(), properties.retention().batch()));
+    }
+
+    /**
+     * One transaction: up to a batch of pending address changes whose link expired; their address is free again
+     * (verification-service answers the link "expired" by itself).
+     */
+    int deleteExpiredEmailChanges() {
+        return addressChanges.deleteExpired(properties.retention().batch());
     }
 
     /** One transaction: up to a batch of throttle rows whose cooldown is over. */

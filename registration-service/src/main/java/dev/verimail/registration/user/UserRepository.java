@@ -26,6 +26,11 @@ interface UserRepository extends JpaRepository<User, Long> {
     @Query("select u from User u where u.emailKey = :emailKey")
     Optional<User> lockByEmailKey(@Param("emailKey") String emailKey);
 
+    /** {@code SELECT ... FOR UPDATE} by id: an address change holds this lock. */
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
+    @Query("select u from User u where u.id = :id")
+    Optional<User> lockById(@Param("id") long id);
+
     /** Which of these ids are registered here. */
     @Query("select u.id from User u where u.id in :ids")
     List<Long> existing(@Param("ids") Collection<Long> ids);

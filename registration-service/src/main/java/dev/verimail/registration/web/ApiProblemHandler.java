@@ -13,7 +13,9 @@ import dev.verimail.web.ApiProblemAdvice;
 import dev.verimail.web.Problems;
 
 import dev.verimail.registration.limit.RateLimitedException;
+import dev.verimail.registration.user.EmailChangeRefusedException;
 import dev.verimail.registration.user.EmailTakenException;
+import dev.verimail.registration.user.NoPendingChangeException;
 import dev.verimail.registration.user.InvalidSignupException;
 import dev.verimail.registration.user.ResendThrottledException;
 import dev.verimail.registration.user.UnknownUserException;
@@ -61,6 +63,23 @@ class ApiProblemHandler extends ApiProblemAdvice {
                 .body(Problems.of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Rate limited",
                         "Too many sign-ups or links from this client or for this address. Try again in " + seconds
                                 + " seconds."));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> changeRefused(EmailChangeRefusedException e) {
+        ProblemDetail problem = e.reason() == EmailChangeRefusedException.Reason.SAME_EMAIL
+                ? Problems.of(HttpStatus.CONFLICT, "email-unchanged", "Same address",
+                        "This already is the registration's address; nothing to change.")
+                : Problems.of(HttpStatus.CONFLICT, "not-verified", "Not verified",
+                        "Only a verified registration's address can be changed. A pending one can sign up again "
+                                + "with the right address.");
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> noPendingChange(NoPendingChangeException e) {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Problems.of(HttpStatus.NOT_FOUND,
+                "no-pending-change", "No pending change", e.getMessage()));
     }
 
     @ExceptionHandler

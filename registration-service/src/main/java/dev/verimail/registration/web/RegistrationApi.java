@@ -5,6 +5,7 @@ import java.time.Instant;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -20,6 +21,8 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.headers.Header;
 import jakarta.servlet.http.HttpServletRequest;
 
+import dev.verimail.registration.user.AddressChanges;
+import dev.verimail.registration.user.EmailChange;
 import dev.verimail.registration.user.Registrations;
 import dev.verimail.registration.user.Signup;
 import dev.verimail.registration.user.User;
@@ -34,10 +37,12 @@ class RegistrationApi {
 
     private final Registrations registrations;
     private final ClientAddresses clients;
+    private final AddressChanges addressChanges;
 
-    RegistrationApi(Registrations registrations, ClientAddresses clients) {
+    RegistrationApi(Registrations registrations, ClientAddresses clients, AddressChanges addressChanges) {
         this.registrations = registrations;
         this.clients = clients;
+        this.addressChanges = addressChanges;
     }
 
     /** 202: the user is stored and the verification email is on its way, asynchronously. */
@@ -97,8 +102,52 @@ class RegistrationApi {
             mediaType = ApiDocuments.PROBLEM_JSON, schema = @Schema(ref = ApiDocuments.PROBLEM)))
     @GetMapping("/{id}")
     Object get(@PathVariable long id, HttpServletRequest request) {
-        User user = registrations.find(id);
-        return request.isUserInRole(ServiceSecurity.OPERATOR_ROLE) ? FullView.of(user) : StatusView.of(user);
+        if (request.isUserInRole(ServiceSecurity.OPERATOR_ROLE)) {
+            AddressChanges.Registration registration = addressChanges.find(id);
+            return FullView.of(registration.user(), registration.pending());
+        }
+        return StatusView.of(registrations.find(id));
+    }
+
+    /**
+     * Operator only: starts moving a verified user to a new address. The new address gets a link (and code), the old
+     * one a notice; the user stays VERIFIED on the old address until the new one is confirmed.
+     */
+    @Operation(summary = "Change a registration's address (operator)", description = "Operator token required. "
+            + "Starts a change: the new address gets a verification link, the current one a notice. The user keeps "
+            + "the current address (and stays VERIFIED) until the new one is confirmed; then EmailVerified for the "
+            + "new address and EmailChanged go out on verification-events. A new request replaces a pending one "
+            + "(its link stops working). The change expires with its link (REGISTRATION_VERIFICATION_TTL).")
+    @ApiResponse(responseCode = "202", description = "Started: the full record with pendingEmail and "
+            + "pendingEmailExpiresAt", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = FullView.class)))
+    @ApiResponse(responseCode = "400", description = "invalid-input (with errors), malformed-json", content = @Content(
+            mediaType = ApiDocuments.PROBLEM_JSON, schema = @Schema(ref = ApiDocuments.PROBLEM)))
+    @ApiResponse(responseCode = "404", description = "not-found", content = @Content(
+            mediaType = ApiDocuments.PROBLEM_JSON, schema = @Schema(ref = ApiDocuments.PROBLEM)))
+    @ApiResponse(responseCode = "409", description = "email-taken (another user's address or pending change, any "
+            + "letter case), email-unchanged (already this user's address), not-verified (the user has not verified "
+            + "their address yet)", content = @Content(mediaType = ApiDocuments.PROBLEM_JSON,
+                    schema = @Schema(ref = ApiDocuments.PROBLEM)))
+    @PostMapping(path = "/{id}/email", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<FullView> changeEmail(@PathVariable long id, @RequestBody EmailChangeRequest request) {
+        AddressChanges.Registration registration = addressChanges.start(id, request.email());
+        return ResponseEntity.accepted().body(FullView.of(registration.user(), registration.pending()));
+    }
+
+    /** Operator only: cancels the pending change; its link then answers "not valid". */
+    @Operation(summary = "Cancel a pending address change (operator)", description = "Operator token required. "
+            + "The user keeps their address; the change's link stops working.")
+    @ApiResponse(responseCode = "204", description = "Cancelled")
+    @ApiResponse(responseCode = "404", description = "not-found (unknown registration), no-pending-change",
+            content = @Content(mediaType = ApiDocuments.PROBLEM_JSON, schema = @Schema(ref = ApiDocuments.PROBLEM)))
+    @DeleteMapping("/{id}/email")
+    ResponseEntity<Void> cancelEmailChange(@PathVariable long id) {
+        addressChanges.cancel(id);
+        return ResponseEntity.noContent().build();
+    }
+
+    record EmailChangeRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 254) String email) {
     }
 
     record RegistrationRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 100) String name,
@@ -120,7 +169,9 @@ class RegistrationApi {
 
     /**
      * The operator's view, {@code {"id","name","email","status","registeredAt","verifiedAt","undeliverableAt",
-     * "undeliverableReason","undeliverableCode"}}; the last three are set only while the status is UNDELIVERABLE.
+     * "undeliverableReason","undeliverableCode","pendingEmail","pendingEmailExpiresAt"}}; the undeliverable three are
+     * set only while the status is UNDELIVERABLE, the pending two while an address change waits for its
+     * confirmation.
      */
     record FullView(long id, String name, String email,
             @Schema(allowableValues = { "PENDING", "VERIFIED", "UNDELIVERABLE" }) String status, Instant registeredAt,
@@ -129,13 +180,17 @@ class RegistrationApi {
             @Schema(allowableValues = { "INVALID", "BOUNCED" }, description = "INVALID: the provider gave up on "
                     + "the address; BOUNCED: temporary refusals repeated") String undeliverableReason,
             @Schema(description = "the provider's sub-status code, when it gave one (e.g. SendCloud's 406)")
-            Integer undeliverableCode) {
+            Integer undeliverableCode,
+            @Schema(description = "the new address of a pending change (POST /api/registrations/{id}/email), not "
+                    + "yet confirmed; email stays the current one until it is") String pendingEmail,
+            @Schema(description = "when the pending change's link expires") Instant pendingEmailExpiresAt) {
 
-        static FullView of(User user) {
+        static FullView of(User user, EmailChange pending) {
             return new FullView(user.getId(), user.getName(), user.getEmail(), user.getStatus().name(),
                     user.getRegisteredAt(), user.getVerifiedAt(), user.getUndeliverableAt(),
                     user.getUndeliverableReason() == null ? null : user.getUndeliverableReason().name(),
-                    user.getUndeliverableCode());
+                    user.getUndeliverableCode(), pending == null ? null : pending.email(),
+                    pending == null ? null : pending.expiresAt());
         }
     }
 

@@ -61,6 +61,10 @@ class Challenge {
     @Column(length = 35)
     private String locale;
 
+    /** A challenge of an address change: it verifies a user anew, for its (new) address. */
+    @Column(name = "email_change", nullable = false)
+    private boolean emailChange;
+
     protected Challenge() {
     }
 
@@ -76,6 +80,23 @@ class Challenge {
         this.authcodeHash = authcodeHash;
         this.expiresAt = expiresAt;
         this.supersededAt = supersededAt;
+    }
+
+    /** This detached copy, with what the confirm path reads besides: the kind of challenge and whether it was used. */
+    Challenge withUse(boolean emailChange, Instant verifiedAt) {
+        this.emailChange = emailChange;
+        this.verifiedAt = verifiedAt;
+        return this;
+    }
+
+    /** Whether this is the challenge of an address change ({@code EmailChangeRequested}). */
+    boolean emailChange() {
+        return emailChange;
+    }
+
+    /** Whether this link verified its user. */
+    boolean used() {
+        return verifiedAt != null;
     }
 
     boolean authcodeMatches(String authcode) {

@@ -81,10 +81,12 @@ class ChallengeBatchStore {
         List<ChallengeData> inserted = new ArrayList<>(fresh.values());
         jdbc.batchUpdate("""
                 INSERT INTO challenge (event_id, token, authcode_hash, user_id, email, name, issued_at, expires_at,
-                                       received_at, superseded_at, id, traceparent, locale, code_hash, email_key)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", inserted, inserted.size(), (ps, data) -> {
+                                       received_at, superseded_at, id, traceparent, locale, code_hash, email_key,
+                                       email_change)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", inserted, inserted.size(), (ps, data) -> {
             ps.setString(14, data.codeHash());
             ps.setBytes(15, CodeAttempts.emailKey(data.email()));
+            ps.setBoolean(16, data.emailChange());
             ps.setLong(11, ChallengeIds.next());
             ps.setString(12, data.traceparent());
             ps.setString(13, data.locale());

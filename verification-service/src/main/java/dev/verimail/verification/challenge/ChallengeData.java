@@ -16,7 +16,7 @@ import dev.verimail.web.i18n.Languages;
  * keeps, so comparisons in Java and SQL agree.
  */
 record ChallengeData(String eventId, long userId, String name, String email, String token, byte[] authcodeHash,
-        Instant issuedAt, Instant expiresAt, String traceparent, String locale, String codeHash) {
+        Instant issuedAt, Instant expiresAt, String traceparent, String locale, String codeHash, boolean emailChange) {
 
     /** The alphabet and length registration-service's links use (see the UserRegistered schema). */
     private static final Pattern LINK_PART = Pattern.compile("[A-Za-z0-9_-]{1,256}");
@@ -49,13 +49,14 @@ record ChallengeData(String eventId, long userId, String name, String email, Str
         }
         return new ChallengeData(event.eventId().toString(), event.userId(), name, event.email(), event.token(),
                 hash, event.occurredAt().truncatedTo(ChronoUnit.MICROS),
-                event.expiresAt().truncatedTo(ChronoUnit.MICROS), null, locale(event.locale()), codeHash(event));
+                event.expiresAt().truncatedTo(ChronoUnit.MICROS), null, locale(event.locale()), codeHash(event),
+                event instanceof dev.verimail.events.registration.EmailChangeRequested);
     }
 
     /** The same challenge, remembering the trace it came in ({@code traceparent} of its consumer span). */
     ChallengeData tracedBy(String traceparent) {
         return new ChallengeData(eventId, userId, name, email, token, authcodeHash, issuedAt, expiresAt, traceparent,
-                locale, codeHash);
+                locale, codeHash, emailChange);
     }
 
     /** The keyed hash of the 6-digit code, if the event carries one (optional: older producers send none). */

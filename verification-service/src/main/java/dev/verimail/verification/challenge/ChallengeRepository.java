@@ -29,6 +29,12 @@ interface ChallengeRepository extends JpaRepository<Challenge, Long> {
             + "or c.supersededAt < :cutoff)")
     int deleteRetired(@Param("ids") Collection<Long> ids, @Param("cutoff") Instant cutoff);
 
+    /** A cancelled address change: its unused challenge stops working (answers "not valid"). */
+    @Modifying
+    @Query("update Challenge c set c.supersededAt = :now where c.userId = :userId and c.token = :token "
+            + "and c.emailChange = true and c.verifiedAt is null and c.supersededAt is null")
+    int cancelChange(@Param("userId") long userId, @Param("token") String token, @Param("now") Instant now);
+
     @Modifying
     @Query("delete from Challenge c where c.userId = :userId")
     int deleteByUser(@Param("userId") long userId);

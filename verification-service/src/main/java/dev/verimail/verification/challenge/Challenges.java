@@ -17,6 +17,7 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.verimail.outbox.Traces;
+import dev.verimail.events.registration.EmailChangeCancelled;
 import dev.verimail.events.registration.RegistrationEvent;
 import dev.verimail.events.registration.RegistrationExpired;
 import io.micrometer.core.instrument.Counter;
@@ -156,6 +157,40 @@ public class Challenges {
             return n;
         });
         return forgotten == null ? 0 : forgotten;
+    }
+
+    /**
+     * Cancelled address changes ({@code EmailChangeCancelled}): each change's unused challenge is marked superseded
+     * (its link answers "not valid"), under the user's row lock, in one transaction. A change already confirmed, or
+     * not known here, is left as it is.
+     *
+     * @return how many challenges stopped working
+     */
+    public int cancel(List<EmailChangeCancelled> cancellations) {
+        if (cancellations.isEmpty()) {
+            return 0;
+        }
+        List<EmailChangeCancelled> ordered = cancellations.stream()
+                .sorted(Comparator.comparingLong(EmailChangeCancelled::userId)).toList();
+        Integer cancelled = tx.execute(status -> {
+            Instant now = Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
+            int n = 0;
+            for (EmailChangeCancelled cancellation : ordered) {
+                users.lock(cancellation.userId());
+                int changed = challengeRepository.cancelChange(cancellation.userId(), cancellation.token(), now);
+                if (changed > 0) {
+                    log.info("Address change of user {} cancelled: its link stops working (event {})",
+                            cancellation.userId(), cancellation.eventId());
+                }
+                else {
+                    log.info("Address change of user {} cancelled (event {}): no unused challenge of it here",
+                            cancellation.userId(), cancellation.eventId());
+                }
+                n += changed;
+            }
+            return n;
+        });
+        return cancelled == null ? 0 : cancelled;
     }
 
     /**

@@ -86,8 +86,10 @@ public class Verifications {
                 return lookup.miss();
             }
             Challenge challenge = lookup.challenge();
-            Verified verified = users.findById(challenge.userId()).filter(UserVerification::isVerified)
-                    .map(u -> new Verified(u.verifiedAt(), u.verifiedEmail())).orElse(null);
+            // an address change's link verifies a verified user anew, until it is used
+            Verified verified = challenge.emailChange() && !challenge.used() ? null
+                    : users.findById(challenge.userId()).filter(UserVerification::isVerified)
+                            .map(u -> new Verified(u.verifiedAt(), u.verifiedEmail())).orElse(null);
             if (verified != null) {
                 return rejected("already_verified", Outcome.verified(Status.ALREADY_VERIFIED, challenge,
                         verified.email(), verified.at()));
@@ -213,12 +215,13 @@ public class Verifications {
     private CodeChallenge codeChallenge(byte[] emailKey) {
         List<CodeChallenge> found = jdbc.query("""
                 SELECT id, user_id, email, name, authcode_hash, expires_at, superseded_at, traceparent, locale, token,
-                       code_hash, code_failures
+                       code_hash, code_failures, email_change, verified_at
                 FROM challenge WHERE email_key = ? ORDER BY issued_at DESC, id DESC LIMIT 1""",
                 (rs, i) -> new CodeChallenge(new Challenge(rs.getLong("id"), rs.getLong("user_id"),
                         rs.getString("email"), rs.getString("name"), rs.getBytes("authcode_hash"),
                         SqlTime.get(rs, "expires_at"), SqlTime.get(rs, "superseded_at"), rs.getString("traceparent"),
-                        rs.getString("locale")), rs.getString("token"), rs.getString("code_hash"), rs.getInt("code_failures")),
+                        rs.getString("locale")).withUse(rs.getBoolean("email_change"), SqlTime.get(rs, "verified_at")),
+                        rs.getString("token"), rs.getString("code_hash"), rs.getInt("code_failures")),
                 (Object) emailKey);
         return found.isEmpty() || found.get(0).codeHash() == null ? null : found.get(0);
     }
@@ -236,7 +239,8 @@ public class Verifications {
         Instant now = now();
         // the user's row is created with its first challenge (ChallengeBatchStore), in the same transaction
         Verified verified = verifiedState(userId, true);
-        if (verified != null) {
+        // an address change's link verifies a verified user anew (for the new address), once
+        if (verified != null && (!challenge.emailChange() || challenge.used())) {
             if (verified.at().plus(properties.reannounceAfter()).isBefore(now)) {
                 outbox.append(properties.topics().verificationEvents(), announcement(userId, verified.email(),
                         verified.at()));
@@ -260,13 +264,19 @@ public class Verifications {
             SqlTime.set(ps, 3, now);
         });
         if (used != 1) {
+            Verified concurrent = challenge.emailChange() ? usedBy(challenge, userId) : null;
+            if (concurrent != null) {
+                // a concurrent click on the same change link used it while we waited for the lock
+                return rejected("already_verified", Outcome.verified(Status.ALREADY_VERIFIED, challenge,
+                        concurrent.email(), concurrent.at()));
+            }
             // superseded by an event committed after we read the challenge; we hold the lock now, so nothing
             // else can have used it
             return rejected("superseded", Outcome.notValid());
         }
         int marked = jdbc.update("""
                 UPDATE user_verification SET verified_at = ?, verified_email = ?, verified_challenge_id = ?
-                WHERE user_id = ? AND verified_at IS NULL""", ps -> {
+                WHERE user_id = ?""" + (challenge.emailChange() ? "" : " AND verified_at IS NULL"), ps -> {
             SqlTime.set(ps, 1, now);
             ps.setString(2, challenge.email());
             ps.setLong(3, challenge.id());
@@ -287,6 +297,13 @@ public class Verifications {
         UUID eventId = UUID.nameUUIDFromBytes(("EmailVerified:" + userId + ":" + verifiedAt)
                 .getBytes(StandardCharsets.UTF_8));
         return new EmailVerified(eventId, verifiedAt, userId, email, verifiedAt);
+    }
+
+    /** The user's verification, if this change challenge was used (by a concurrent click); else {@code null}. */
+    private Verified usedBy(Challenge challenge, long userId) {
+        List<Instant> usedAt = jdbc.query("SELECT verified_at FROM challenge WHERE id = ?",
+                (rs, i) -> SqlTime.get(rs, "verified_at"), challenge.id());
+        return usedAt.isEmpty() || usedAt.get(0) == null ? null : verifiedState(userId, false);
     }
 
     /** When and with which address the user verified, or {@code null} if they have not (yet). */
@@ -318,11 +335,13 @@ public class Verifications {
             return new Lookup(null, rejected("malformed", Outcome.notValid()));
         }
         List<Challenge> found = jdbcRead ? jdbc.query("""
-                SELECT id, user_id, email, name, authcode_hash, expires_at, superseded_at, traceparent, locale
+                SELECT id, user_id, email, name, authcode_hash, expires_at, superseded_at, traceparent, locale,
+                       email_change, verified_at
                 FROM challenge WHERE token = ?""", (rs, i) -> new Challenge(rs.getLong("id"), rs.getLong("user_id"),
                         rs.getString("email"), rs.getString("name"), rs.getBytes("authcode_hash"),
                         SqlTime.get(rs, "expires_at"), SqlTime.get(rs, "superseded_at"), rs.getString("traceparent"),
-                        rs.getString("locale")),
+                        rs.getString("locale"))
+                        .withUse(rs.getBoolean("email_change"), SqlTime.get(rs, "verified_at")),
                         token)
                 : challengeRepository.findByToken(token).stream().toList();
         if (found.isEmpty()) {

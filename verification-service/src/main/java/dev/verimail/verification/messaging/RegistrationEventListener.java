@@ -10,6 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
+import dev.verimail.events.registration.EmailChangeCancelled;
 import dev.verimail.events.registration.RegistrationEvent;
 import dev.verimail.events.registration.RegistrationExpired;
 import dev.verimail.events.registration.RegistrationTopicEvent;
@@ -25,7 +26,10 @@ import dev.verimail.verification.challenge.Challenges;
 /**
  * Stores the challenge of every {@code UserRegistered} and {@code VerificationReissued}, a whole poll in one
  * transaction, then forgets the users of every {@code RegistrationExpired} of the poll (a second transaction; a
- * retried poll changes nothing twice). {@code SignupAttempted} (a notice for the mailer) is acknowledged and skipped.
+ * retried poll changes nothing twice), then marks the challenges of cancelled address changes
+ * ({@code EmailChangeCancelled}) superseded. An {@code EmailChangeRequested} is a challenge like the others, which
+ * verifies an already verified user anew, for the new address. {@code SignupAttempted} (a notice for the mailer) is
+ * acknowledged and skipped.
  * Idempotent by {@code eventId}; events of types this version does not know are skipped, unreadable
  * records are dead-lettered, a failing database is waited out (see {@link ConsumerPolicy}). Each record is read in
  * a consumer span of the sign-up's trace, whose {@code traceparent} the challenge keeps.
@@ -56,6 +60,9 @@ class RegistrationEventListener {
                     .map(RegistrationEvent.class::cast).toList(), traceparents);
             challenges.forget(events.stream().filter(RegistrationExpired.class::isInstance)
                     .map(RegistrationExpired.class::cast).toList());
+            // a cancellation always follows its change's challenge on the topic (same key)
+            challenges.cancel(events.stream().filter(EmailChangeCancelled.class::isInstance)
+                    .map(EmailChangeCancelled.class::cast).toList());
         });
     }
 
@@ -73,6 +80,10 @@ class RegistrationEventListener {
             }
             else if (event instanceof RegistrationExpired expired && (expired.eventId() == null || expired.userId() <= 0)) {
                 throw new IllegalArgumentException("missing or invalid field 'eventId' or 'userId'");
+            }
+            else if (event instanceof EmailChangeCancelled cancelled && (cancelled.eventId() == null
+                    || cancelled.userId() <= 0 || cancelled.token() == null)) {
+                throw new IllegalArgumentException("missing or invalid field 'eventId', 'userId' or 'token'");
             }
         }
         catch (IllegalArgumentException e) {
