@@ -2,7 +2,7 @@
 # Runs the whole verimail system on this machine with only a JDK 17+: builds it (first run downloads Maven and the
 # dependencies, the embedded MariaDB's binaries among them: about 150 MB), then starts Kafka in-process, an embedded
 # MariaDB (data in data/db) and the three services. Ctrl-C stops it all.
-# See README.md "Run everything" for the settings (VERIMAIL_DB_URL, SENDCLOUD_*, ...).
+# See docs/operations.md "Run everything: options" for the settings (VERIMAIL_DB_URL, SENDCLOUD_*, ...).
 set -euo pipefail
 cd "$(dirname "$0")"
 echo "[verimail] Building (skip with VERIMAIL_SKIP_BUILD=true)..."

@@ -113,7 +113,7 @@ class KustomizationTests {
 
     @Test
     void eachServiceGetsTheSecretsItNeedsAndNoOther() {
-        // README "Configuration": VERIMAIL_LINK_KEY registration + verification, VERIMAIL_SECRET_KEYS registration +
+        // docs/configuration.md, "Configuration": VERIMAIL_LINK_KEY registration + verification, VERIMAIL_SECRET_KEYS registration +
         // mailer (never verification), SendCloud's key only the mailer; every service its own database and Kafka
         // password, the migrator's password (Flyway) and the operator tokens
         Set<String> common = Set.of("SPRING_DATASOURCE_PASSWORD", "VERIMAIL_KAFKA_PASSWORD", "SPRING_FLYWAY_PASSWORD",

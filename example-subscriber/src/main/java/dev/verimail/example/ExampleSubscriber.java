@@ -218,7 +218,7 @@ public final class ExampleSubscriber {
     }
 
     /**
-     * How a subscriber logs in to verimail's Kafka: the operator creates a SCRAM principal for it (README, "Kafka:
+     * How a subscriber logs in to verimail's Kafka: the operator creates a SCRAM principal for it (docs/security.md, "Kafka:
      * principals and ACLs") that may read {@code verification-events} in its own consumer group, and gives it the
      * username and password. They become the three client properties below (SASL_PLAINTEXT; use SASL_SSL and a trust
      * store where the broker has TLS).

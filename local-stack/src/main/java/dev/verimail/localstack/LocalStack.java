@@ -86,7 +86,7 @@ public final class LocalStack {
             }
         }
         int kafkaPort = Integer.parseInt(env.getOrDefault("VERIMAIL_KAFKA_PORT", "9092"));
-        // unauthenticated on purpose, and said so: a deployment uses SASL/SCRAM and ACLs (README, "Kafka: principals
+        // unauthenticated on purpose, and said so: a deployment uses SASL/SCRAM and ACLs (docs/security.md, "Kafka: principals
         // and ACLs"); this broker listens on localhost only, for this machine's developer
         say("Starting Kafka (KRaft, in-process) on localhost:" + kafkaPort + ", unauthenticated and without ACLs "
                 + "(local only), data in " + data.resolve("kafka"));

@@ -16,7 +16,7 @@ import dev.verimail.events.registration.RegistrationExpired;
 import dev.verimail.mailer.config.MailerProperties;
 
 /**
- * What the mailer forgets, and when (see the README, "Retention"):
+ * What the mailer forgets, and when (see docs/operations.md, "Retention"):
  * <ul>
  * <li>the link (token and authcode) of a delivery as soon as it is final: the writes that make it SENT, or FAILED as
  * EXPIRED or SUPERSEDED, clear it in the same statement ({@link Claims}, {@link Deliveries}); a delivery that FAILED

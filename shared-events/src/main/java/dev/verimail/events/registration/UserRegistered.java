@@ -12,7 +12,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * v2 (what registration-service writes): the one-time secret travels only as {@code authcodeHash} (SHA-256, for
  * verification-service) and {@code sealedAuthcode} (AES-GCM for the mailer, see
  * {@link dev.verimail.events.secret.SecretBox}); {@code authcode} is absent. v1 carried the {@code authcode} in
- * clear; consumers still read it for one release (see the README, "Upgrading to v2 challenge events").
+ * clear; consumers still read it for one release (see docs/security.md, "Secrets on the bus").
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -24,7 +24,7 @@ class ApiProblemHandler extends ApiProblemAdvice {
     ApiProblemHandler(VerificationProperties properties) {
         super("verification", "We cannot check links right now. Please try again in a few seconds.",
                 "Something went wrong on our side. Nothing was changed.",
-                "The request body is not a JSON object with the fields token and authcode.");
+                "The request body is not a JSON object with the fields token and authcode (or, for a code, email and code).");
         this.properties = properties;
     }
 
