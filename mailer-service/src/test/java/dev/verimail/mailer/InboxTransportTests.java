@@ -100,12 +100,13 @@ class InboxTransportTests {
         events.publishWithCode(Events.registered(user, "Cody", "inbox.code@example.com", "tok-c1", "auth-c1"), "004711");
         await().atMost(Duration.ofSeconds(30)).until(() -> inbox("inbox.code@example.com").size() == 1);
         assertThat(inbox("inbox.code@example.com").get(0).get("html").asString())
-                .contains("Or enter this code on the confirmation page:").contains(">004711</p>");
+                .contains("Or enter this code on the confirmation page:").contains(">004711</p>")
+                .contains("/verify/code?email=inbox.code%40example.com\"");
 
         events.publish(Events.registered(Events.newUserId(), "Nocode", "inbox.nocode@example.com", "tok-c2", "auth-c2"));
         await().atMost(Duration.ofSeconds(30)).until(() -> inbox("inbox.nocode@example.com").size() == 1);
         assertThat(inbox("inbox.nocode@example.com").get(0).get("html").asString()).contains("token=tok-c2")
-                .doesNotContain("Or enter this code").doesNotContain("id=\"code\"");
+                .doesNotContain("Or enter this code").doesNotContain("id=\"code\"").doesNotContain("/verify/code");
     }
 
     @Test

@@ -155,9 +155,11 @@ class SmtpDeliveryTests {
 
         Multipart parts = (Multipart) smtp.received("cody@example.com").get(0).message().getContent();
         assertThat((String) parts.getBodyPart(0).getContent()).contains("token=tok-cody")
-                .contains("Or enter this code on the confirmation page:").contains("    730051");
+                .contains("Or enter this code on the confirmation page:").contains("    730051")
+                // where to type it: the link's page + /code, the address filled in, no secret in it
+                .containsPattern("Enter it here: \\S+/verify/code\\?email=cody%40example\\.com\\s");
         assertThat((String) parts.getBodyPart(1).getContent()).contains("id=\"code\"").contains(">730051</p>")
-                .contains("Or enter this code");
+                .contains("Or enter this code").contains("/verify/code?email=cody%40example.com\"");
     }
 
     @Test

@@ -58,6 +58,20 @@ public record Mail(UUID eventId, Kind kind, String to, String name, String link,
         return new Mail(eventId, kind, to, name, link, code, changedTo, Languages.orEnglish(tag));
     }
 
+    /**
+     * Where the code can be typed instead of opening the link (for a person who reads the email on another device):
+     * the link's page + {@code /code}, with the address filled in; null without a code. Holds no secret.
+     */
+    public String codePage() {
+        if (code == null || link == null) {
+            return null;
+        }
+        int query = link.indexOf('?');
+        String page = query < 0 ? link : link.substring(0, query);
+        return (page.endsWith("/") ? page + "code" : page + "/code") + "?email="
+                + java.net.URLEncoder.encode(to, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Whether it is written in Simplified Chinese. */
     public boolean chinese() {
         return Languages.SIMPLIFIED_CHINESE.equals(locale);

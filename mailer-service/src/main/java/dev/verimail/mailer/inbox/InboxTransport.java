@@ -84,6 +84,7 @@ class InboxTransport implements MailTransport {
         else if (!notice) {
             variables.put("link", mail.link());
             variables.put("code", mail.code());
+            variables.put("codePage", mail.codePage());
         }
         String html = templates.process(change ? "mail/email-change" : notice ? "mail/signup-attempted"
                 : "mail/verification", new Context(mail.locale(), variables));

@@ -171,6 +171,7 @@ class SmtpTransport implements MailTransport {
         else if (!notice) {
             variables.put("link", mail.link());
             variables.put("code", mail.code());
+            variables.put("codePage", mail.codePage());
         }
         String template = change ? "mail/email-change" : notice ? "mail/signup-attempted" : "mail/verification";
         String htmlBody = html.process(template, new Context(mail.locale(), variables));
