@@ -219,19 +219,10 @@ class Deliveries {
                     continue;
                 }
                 Instant expiresAt = event.occurredAt().plus(notice.ttl());
-                DeliveryStatus initial = DeliveryStatus.PENDING;
-                FailureReason reason = null;
-                String error = null;
-                if (!now.isBefore(expiresAt)) {
-                    initial = DeliveryStatus.FAILED;
-                    reason = FailureReason.EXPIRED;
-                    error = "The notice was older than mailer.notice.ttl when the event arrived";
-                }
-                else if (skipReason != null) {
-                    initial = DeliveryStatus.FAILED;
-                    reason = FailureReason.SKIPPED;
-                    error = "Not sent: " + skipReason;
-                }
+                NoticeStart start = NoticeStart.of(now, expiresAt, skipReason, "mailer.notice.ttl");
+                DeliveryStatus initial = start.status();
+                FailureReason reason = start.reason();
+                String error = start.error();
                 String traceparent = traceparents.get(event.eventId());
                 if (!insertNotice(event, expiresAt, initial, reason, error, now, traceparent)) {
                     log.debug("Event {} was already recorded; not sending again", event.eventId());
@@ -292,19 +283,10 @@ class Deliveries {
                 UUID id = changeNoticeId(event.eventId());
                 Instant byTtl = event.occurredAt().plus(notice.ttl());
                 Instant expiresAt = byTtl.isBefore(event.expiresAt()) ? byTtl : event.expiresAt();
-                DeliveryStatus initial = DeliveryStatus.PENDING;
-                FailureReason reason = null;
-                String error = null;
-                if (!now.isBefore(expiresAt)) {
-                    initial = DeliveryStatus.FAILED;
-                    reason = FailureReason.EXPIRED;
-                    error = "The notice was older than mailer.notice.ttl or the change's link when the event arrived";
-                }
-                else if (skipReason != null) {
-                    initial = DeliveryStatus.FAILED;
-                    reason = FailureReason.SKIPPED;
-                    error = "Not sent: " + skipReason;
-                }
+                NoticeStart start = NoticeStart.of(now, expiresAt, skipReason, "mailer.notice.ttl or the change's link");
+                DeliveryStatus initial = start.status();
+                FailureReason reason = start.reason();
+                String error = start.error();
                 String changedTo = Mail.masked(event.email());
                 boolean open = initial == DeliveryStatus.PENDING;
                 String traceparent = traceparents.get(event.eventId());
